@@ -1,0 +1,120 @@
+"""The pipeline: seeds dir -> index -> load -> analyse -> judge -> gate. Returns plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from seed_kickoff.analyse import analyse
+from seed_kickoff.errors import UsageError
+from seed_kickoff.index import read_index
+from seed_kickoff.judge import judge
+from seed_kickoff.loader import DEFAULT_MAX_BYTES, load_seed
+from seed_kickoff.model import (
+    CheckResult,
+    Document,
+    Finding,
+    GatePolicy,
+    GateResult,
+    SeedIndex,
+    SeedResult,
+    Waiver,
+)
+from seed_kickoff.rules import RuleSet, load_rules
+
+
+@dataclass
+class CheckOptions:
+    policy: GatePolicy = field(default_factory=GatePolicy)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    ruleset: RuleSet | None = None
+    waivers: list[Waiver] = field(default_factory=list)
+
+
+def ensure_seeds_dir(seeds_dir: Path) -> None:
+    if not seeds_dir.exists():
+        raise UsageError("seeds dir does not exist", str(seeds_dir))
+    if not seeds_dir.is_dir():
+        raise UsageError("seeds dir is not a directory", str(seeds_dir))
+
+
+def judge_document(doc: Document, ruleset: RuleSet, listed: bool = True) -> SeedResult:
+    judgement = judge(doc, analyse(doc, ruleset), ruleset)
+    return SeedResult(
+        path=doc.path,
+        title=doc.title,
+        source=doc.source,
+        judgement=judgement,
+        findings=list(doc.findings),
+        listed=listed,
+    )
+
+
+def iter_seed_results(
+    seeds_dir: Path,
+    index: SeedIndex,
+    ruleset: RuleSet,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[SeedResult]:
+    """Judge seeds one at a time, in index order; no seed's text outlives its judgement."""
+    listed = {entry.path for entry in index.entries}
+    titles = {entry.path: entry.title for entry in index.entries}
+    for rel in index.seeds:
+        result = judge_document(load_seed(seeds_dir, rel, max_bytes), ruleset, rel in listed)
+        if result.title is None:
+            result.title = titles.get(rel)
+        yield result
+
+
+def check_seeds(
+    seeds_dir: Path,
+    options: CheckOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CheckResult:
+    options = options or CheckOptions()
+    ensure_seeds_dir(seeds_dir)
+    ruleset = options.ruleset or load_rules()
+    index = read_index(seeds_dir)
+    results: list[SeedResult] = []
+    total = len(index.seeds)
+    for done, result in enumerate(iter_seed_results(seeds_dir, index, ruleset, options.max_bytes)):
+        results.append(result)
+        if progress is not None:
+            progress(done + 1, total)
+    findings = list(index.findings)
+    findings.extend(apply_waivers(results, options.waivers))
+    gate = evaluate_gate(results, findings, options.policy)
+    return CheckResult(str(seeds_dir), results, findings, gate, index)
+
+
+def apply_waivers(results: list[SeedResult], waivers: list[Waiver]) -> list[Finding]:
+    """Attach each waiver to its seed; a waiver that names no seed is a warning."""
+    by_path = {result.path: result for result in results}
+    findings: list[Finding] = []
+    for waiver in waivers:
+        target = by_path.get(waiver.seed)
+        if target is None:
+            findings.append(
+                Finding("warning", f"waiver names no seed: {waiver.seed}", code="waiver")
+            )
+            continue
+        target.waiver = waiver
+    return findings
+
+
+def evaluate_gate(
+    results: list[SeedResult], findings: list[Finding], policy: GatePolicy
+) -> GateResult:
+    counted = ("spec", "partial") if policy.count_partial else ("spec",)
+    specs = sum(1 for result in results if result.verdict in counted)
+    errors = sum(1 for f in findings if f.level == "error") + sum(
+        1 for result in results for f in result.findings if f.level == "error"
+    )
+    reasons: list[str] = []
+    if specs < policy.min_specs:
+        kind = "spec or partial" if policy.count_partial else "spec"
+        reasons.append(f"{specs} {kind} seed(s), {policy.min_specs} required")
+    if errors:
+        reasons.append(f"{errors} seed error(s)")
+    return GateResult(not reasons, specs, policy.min_specs, errors, reasons)

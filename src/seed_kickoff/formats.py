@@ -1,0 +1,311 @@
+"""Per-format parsing: text of a seed -> visible lines and the kind of each line.
+
+Every parser returns one entry per source line, so a signal's line number is the line in the file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from html.parser import HTMLParser
+
+from markdown_it import MarkdownIt
+
+from seed_kickoff.front_matter import split_front_matter
+from seed_kickoff.model import Document, LineKind
+
+_MD = MarkdownIt("commonmark").enable("table")
+# Markdown nested deeper than this is not a document people wrote; parse it as plain text instead.
+_MAX_MD_NESTING = 200
+
+_UNDERLINE = re.compile(r"^\s*([=\-~^\"'`#*+:._])\1{2,}\s*$")
+_TEXT_LIST = re.compile(r"^\s*(?:[-*•◦‣+]|\(?[0-9]{1,3}[.)]|\(?[a-z][.)])\s+\S")
+_TEXT_NUMBERED_HEADING = re.compile(
+    r"^(?:[0-9]{1,2}(?:\.[0-9]{1,2})*\.?|[A-Z]\.|Appendix [A-Z]\.?)\s+\S"
+)
+_RST_TABLE_BORDER = re.compile(r"^\s*(?:\+[-=+]+\+|=+(?:\s+=+)+)\s*$")
+_RST_DIRECTIVE_CODE = re.compile(r"^\s*\.\.\s+(?:code-block|code|sourcecode|highlight)::")
+
+
+def parse_text(rel: str, text: str, fmt: str) -> Document:
+    if fmt == "markdown":
+        return _parse_markdown(rel, text)
+    if fmt == "html":
+        return _parse_html(rel, text)
+    if fmt == "rst":
+        return _parse_rst(rel, text)
+    return _parse_plain(rel, text, fmt)
+
+
+def _blank_kinds(lines: list[str]) -> list[LineKind]:
+    return ["blank" if not line.strip() else "text" for line in lines]
+
+
+def _first_heading(lines: list[str], kinds: list[LineKind]) -> str | None:
+    for line, kind in zip(lines, kinds, strict=True):
+        if kind == "heading":
+            title = line.strip().lstrip("#").strip().strip("=").strip()
+            if title:
+                return title[:200]
+    return None
+
+
+def _first_line(lines: list[str], kinds: list[LineKind]) -> str | None:
+    for line, kind in zip(lines, kinds, strict=True):
+        if kind not in ("blank", "meta") and line.strip():
+            return line.strip()[:200] if len(line.strip()) <= 120 else None
+    return None
+
+
+def _parse_markdown(rel: str, text: str) -> Document:
+    lines = text.split("\n")
+    fm = split_front_matter(text, rel)
+    kinds = _blank_kinds(lines)
+    for i in range(min(fm.lines, len(lines))):
+        kinds[i] = "meta"
+    body = "\n" * fm.lines + "\n".join(lines[fm.lines :])
+    try:
+        tokens = _MD.parse(body) if _nesting_ok(body) else []
+    except RecursionError:
+        tokens = []
+    for tok in tokens:
+        if tok.map is None or tok.nesting == -1:
+            continue
+        start, end = tok.map
+        kind: LineKind | None = None
+        if tok.type == "heading_open":
+            kind = "heading"
+        elif tok.type in ("fence", "code_block"):
+            kind = "code"
+        elif tok.type == "table_open":
+            kind = "table"
+        elif tok.type == "list_item_open":
+            kind = "list"
+        elif tok.type == "blockquote_open":
+            kind = "quote"
+        elif tok.type == "html_block":
+            kind = "meta" if tok.content.lstrip().startswith("<!--") else None
+        if kind is None:
+            continue
+        for i in range(start, min(end, len(lines))):
+            if kinds[i] == "blank" and kind not in ("code",):
+                continue
+            # Inner blocks override outer ones: a heading inside a list stays a heading.
+            kinds[i] = kind
+    title = _str(fm.data.get("title")) or _first_heading(lines, kinds) or _first_line(lines, kinds)
+    return Document(
+        rel,
+        lines,
+        kinds,
+        "markdown",
+        title=title,
+        source=_str(fm.data.get("source")),
+        findings=list(fm.findings),
+    )
+
+
+def _nesting_ok(body: str) -> bool:
+    """Refuse pathological nesting (thousands of '>' or list markers) before markdown-it recurses."""
+    deepest = 0
+    for line in body.split("\n"):
+        stripped = line.lstrip(" >*-+")
+        deepest = max(deepest, len(line) - len(stripped))
+    return deepest < _MAX_MD_NESTING
+
+
+def _str(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text[:300] or None
+
+
+def _parse_plain(rel: str, text: str, fmt: str) -> Document:
+    lines = text.split("\n")
+    kinds = _blank_kinds(lines)
+    n = len(lines)
+    for i, line in enumerate(lines):
+        if kinds[i] == "blank":
+            continue
+        stripped = line.strip()
+        prev_blank = i == 0 or kinds[i - 1] == "blank"
+        next_blank = i + 1 >= n or not lines[i + 1].strip()
+        if _UNDERLINE.match(line) and i > 0 and kinds[i - 1] not in ("blank",):
+            kinds[i - 1] = "heading"
+            kinds[i] = "meta"
+        elif stripped.startswith(">"):
+            kinds[i] = "quote"
+        elif _TEXT_LIST.match(line):
+            kinds[i] = "list"
+        elif line.startswith(("\t", "        ")) and prev_blank is False and kinds[i - 1] == "code":
+            kinds[i] = "code"
+        elif (
+            prev_blank
+            and next_blank
+            and len(stripped) <= 80
+            and not stripped.endswith((".", ",", ";", '"', "”"))
+            and (_TEXT_NUMBERED_HEADING.match(stripped) or stripped.isupper() or line == stripped)
+            and len(stripped.split()) <= 10
+        ):
+            kinds[i] = "heading"
+        elif prev_blank and line.startswith(("\t", "        ")):
+            kinds[i] = "code"
+    title = _first_line(lines, kinds)
+    return Document(rel, lines, kinds, fmt, title=title)
+
+
+def _parse_rst(rel: str, text: str) -> Document:
+    lines = text.split("\n")
+    kinds = _blank_kinds(lines)
+    n = len(lines)
+    literal_indent: int | None = None
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if literal_indent is not None:
+            if not stripped:
+                continue
+            if indent > literal_indent:
+                kinds[i] = "code"
+                continue
+            literal_indent = None
+        if kinds[i] == "blank":
+            continue
+        if _RST_TABLE_BORDER.match(line):
+            kinds[i] = "table"
+            continue
+        if _UNDERLINE.match(line):
+            kinds[i] = "meta"
+            if i > 0 and lines[i - 1].strip() and not _UNDERLINE.match(lines[i - 1]):
+                kinds[i - 1] = "heading"
+            continue
+        if stripped.startswith("|") or (i > 0 and kinds[i - 1] == "table" and "|" in stripped):
+            kinds[i] = "table"
+        elif _TEXT_LIST.match(line):
+            kinds[i] = "list"
+        elif stripped.startswith(".. "):
+            kinds[i] = "meta"
+        if _RST_DIRECTIVE_CODE.match(line) or (
+            stripped.endswith("::") and not stripped.startswith("..")
+        ):
+            literal_indent = indent
+        if i + 1 < n and kinds[i] == "code":
+            continue
+    title = _first_heading(lines, kinds) or _first_line(lines, kinds)
+    return Document(rel, lines, kinds, "rst", title=title)
+
+
+_HTML_SKIP = frozenset(
+    {"script", "style", "head", "template", "noscript", "svg", "iframe", "object"}
+)
+_HTML_KIND: dict[str, LineKind] = {
+    "h1": "heading",
+    "h2": "heading",
+    "h3": "heading",
+    "h4": "heading",
+    "h5": "heading",
+    "h6": "heading",
+    "pre": "code",
+    "code": "code",
+    "li": "list",
+    "dt": "list",
+    "table": "table",
+    "blockquote": "quote",
+}
+_HTML_VOID = frozenset(
+    {"br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
+)
+
+
+class _VisibleText(HTMLParser):
+    """Collects visible text, placed on the source line it came from."""
+
+    def __init__(self, line_count: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[list[str]] = [[] for _ in range(line_count)]
+        self.kinds: list[LineKind] = ["blank"] * line_count
+        self.stack: list[str] = []
+        self.skip_depth = 0
+        self.title: str | None = None
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HTML_VOID:
+            return
+        if tag in _HTML_SKIP:
+            self.skip_depth += 1
+        if tag == "title":
+            self._in_title = True
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HTML_VOID or tag not in self.stack:
+            return
+        while self.stack:
+            top = self.stack.pop()
+            if top in _HTML_SKIP:
+                self.skip_depth -= 1
+            if top == "title":
+                self._in_title = False
+            if top == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title and self.title is None and data.strip():
+            self.title = " ".join(data.split())[:200]
+        if self.skip_depth > 0 or not data.strip():
+            return
+        kind: LineKind = "text"
+        for tag in reversed(self.stack):
+            if tag in _HTML_KIND:
+                kind = _HTML_KIND[tag]
+                break
+        line = self.getpos()[0] - 1
+        for offset, piece in enumerate(data.split("\n")):
+            number = line + offset
+            if number >= len(self.parts) or not piece.strip():
+                continue
+            self.parts[number].append(piece.strip() if kind != "code" else piece.rstrip())
+            if self.kinds[number] in ("blank", "text"):
+                self.kinds[number] = kind
+
+
+def _parse_html(rel: str, text: str) -> Document:
+    line_count = text.count("\n") + 1
+    parser = _VisibleText(line_count)
+    try:
+        parser.feed(text)
+        parser.close()
+    except (AssertionError, ValueError, RecursionError):
+        pass  # html.parser gives up on some broken markup; keep what it read so far
+    lines = [" ".join(parts) for parts in parser.parts]
+    kinds = parser.kinds
+    title = parser.title or _first_heading(lines, kinds) or _first_line(lines, kinds)
+    return Document(rel, lines, kinds, "html", title=title)
+
+
+def parse_pdf(rel: str, data: bytes) -> Document:
+    """PDF through the optional pypdf extra; one line of text per extracted line, pages in order."""
+    try:
+        import pypdf  # heavy, and optional: imported only for PDF seeds
+    except ImportError:
+        doc = Document(rel, [], [], "pdf")
+        doc.problem = (
+            "unsupported",
+            "PDF seeds need the pdf extra: pip install 'seed-kickoff[pdf]'",
+        )
+        return doc
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Exception as err:  # pypdf raises many kinds of errors on broken files
+        doc = Document(rel, [], [], "pdf")
+        doc.problem = ("unreadable", f"broken PDF: {type(err).__name__}")
+        return doc
+    text = "\n".join(pages)
+    if not text.strip():
+        doc = Document(rel, [], [], "pdf")
+        doc.problem = ("unreadable", "the PDF holds no extractable text (a scan?)")
+        return doc
+    doc = _parse_plain(rel, text, "pdf")
+    return doc

@@ -1,0 +1,315 @@
+"""Read INDEX.md (or list the seeds dir) into the seeds to judge, refusing anything outside the dir."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from seed_kickoff.front_matter import split_front_matter
+from seed_kickoff.model import Finding, IndexEntry, SeedIndex
+
+INDEX_NAME = "INDEX.md"
+
+_MD = MarkdownIt("commonmark").enable("table")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_WINDOWS_DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
+# A bare file name in a table cell or at the start of a list item: has an extension, no spaces.
+_FILE_NAME = re.compile(r"^`?([^\s`|<>]+\.[A-Za-z0-9]{1,10})`?(?=$|[\s:,;)\-–—])")
+
+
+@dataclass(frozen=True)
+class _Ref:
+    ref: str
+    title: str | None
+    line: int
+
+
+def find_index(seeds_dir: Path) -> Path | None:
+    """INDEX.md at the top of the seeds dir, matched without regard to case."""
+    exact = seeds_dir / INDEX_NAME
+    if exact.is_file():
+        return exact
+    try:
+        names = sorted(os.listdir(seeds_dir))
+    except OSError:
+        return None
+    for name in names:
+        if name.lower() == INDEX_NAME.lower() and (seeds_dir / name).is_file():
+            return seeds_dir / name
+    return None
+
+
+def read_index(seeds_dir: Path) -> SeedIndex:
+    """The seeds of ``seeds_dir``: those INDEX.md lists, then the files it does not list."""
+    index_file = find_index(seeds_dir)
+    findings: list[Finding] = []
+    front: dict[str, object] = {}
+    entries: list[IndexEntry] = []
+    index_name: str | None = None
+    if index_file is None:
+        findings.append(
+            Finding(
+                "warning",
+                f"no {INDEX_NAME}: every file in the folder is taken as a seed",
+                path=None,
+                code="no-index",
+            )
+        )
+    else:
+        index_name = index_file.name
+        text = _read_index_text(index_file, findings)
+        fm = split_front_matter(text, index_name)
+        front = fm.data
+        findings.extend(fm.findings)
+        entries = _resolve_refs(seeds_dir, index_name, parse_index_refs(text, fm.lines), findings)
+
+    listed = {entry.path for entry in entries}
+    on_disk = list_seed_files(seeds_dir, findings)
+    unlisted = [path for path in on_disk if path not in listed]
+    if index_name is not None:
+        for path in unlisted:
+            findings.append(
+                Finding(
+                    "warning",
+                    f"{path} is not listed in {index_name}; judged anyway",
+                    path=path,
+                    code="unlisted",
+                )
+            )
+    seeds = [entry.path for entry in entries] + unlisted
+    return SeedIndex(index_name, front, entries, seeds, findings)
+
+
+def _read_index_text(index_file: Path, findings: list[Finding]) -> str:
+    data = index_file.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    text = data.decode("utf-8", errors="replace")
+    if "\ufffd" in text:
+        line = text[: text.index("\ufffd")].count("\n") + 1
+        findings.append(
+            Finding("warning", "not valid UTF-8; undecodable bytes replaced", index_file.name, line)
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_index_refs(text: str, skip_lines: int = 0) -> list[_Ref]:
+    """Every reference to a seed in an INDEX.md body, in order, with its 1-based line.
+
+    ``skip_lines`` leading lines (front matter) are blanked so that line numbers stay true.
+    """
+    lines = text.split("\n")
+    body = "\n" * skip_lines + "\n".join(lines[skip_lines:])
+    tokens = _MD.parse(body)
+    refs: list[_Ref] = []
+    in_row = False
+    row_found = False
+    in_item_first_para = False
+    header_cells: list[str] = []
+    cell_index = 0
+    in_head = False
+    for i, tok in enumerate(tokens):
+        if tok.type == "thead_open":
+            in_head, header_cells = True, []
+        elif tok.type == "thead_close":
+            in_head = False
+        elif tok.type == "tr_open":
+            in_row, row_found, cell_index = True, False, 0
+        elif tok.type == "tr_close":
+            in_row = False
+        elif tok.type == "list_item_open":
+            in_item_first_para = True
+        elif tok.type == "inline" and tok.map is not None:
+            first_line = tok.map[0] + 1
+            if in_head:
+                header_cells.append(tok.content.strip().lower())
+                continue
+            links = _links(tok, lines, first_line)
+            if in_row:
+                cell_index += 1
+                if row_found:
+                    continue
+                if links:
+                    refs.append(links[0])
+                    row_found = True
+                else:
+                    name = _bare_file_name(tok.content)
+                    if name:
+                        refs.append(_Ref(name, None, first_line))
+                        row_found = True
+                continue
+            starts_item = in_item_first_para and tokens[i - 1].type == "paragraph_open"
+            in_item_first_para = False
+            if starts_item and not links:
+                name = _bare_file_name(tok.content)
+                if name:
+                    refs.append(_Ref(name, _title_after(tok.content, name), first_line))
+                    continue
+            refs.extend(links)
+    return [r for r in refs if not _is_external(r.ref)]
+
+
+def _links(tok: Token, lines: list[str], first_line: int) -> list[_Ref]:
+    found: list[_Ref] = []
+    children = tok.children or []
+    for j, child in enumerate(children):
+        if child.type != "link_open":
+            continue
+        href = str(child.attrs.get("href", ""))
+        title_parts = []
+        for grand in children[j + 1 :]:
+            if grand.type == "link_close":
+                break
+            title_parts.append(grand.content)
+        title = "".join(title_parts).strip() or None
+        found.append(_Ref(href, title, _line_of(href, lines, first_line, tok)))
+    return found
+
+
+def _line_of(href: str, lines: list[str], first_line: int, tok: Token) -> int:
+    """The line of a multi-line paragraph that holds ``href`` (markdown-it maps only the block)."""
+    last_line = tok.map[1] if tok.map else first_line
+    raw = unquote(href)
+    for number in range(first_line, last_line + 1):
+        if number - 1 < len(lines) and (href in lines[number - 1] or raw in lines[number - 1]):
+            return number
+    return first_line
+
+
+def _bare_file_name(content: str) -> str | None:
+    match = _FILE_NAME.match(content.strip())
+    return match.group(1) if match else None
+
+
+def _title_after(content: str, name: str) -> str | None:
+    rest = content.strip()[len(name) :].strip(" `:-–—\t")
+    return rest or None
+
+
+def _is_external(ref: str) -> bool:
+    ref = ref.strip()
+    if not ref or ref.startswith("#"):
+        return True
+    return (
+        bool(_SCHEME.match(ref))
+        and not ref.lower().startswith("file:")
+        and not (_WINDOWS_DRIVE.match(ref))
+    )
+
+
+def _resolve_refs(
+    seeds_dir: Path, index_name: str, refs: list[_Ref], findings: list[Finding]
+) -> list[IndexEntry]:
+    root = seeds_dir.resolve()
+    entries: list[IndexEntry] = []
+    seen: dict[str, int] = {}
+    for ref in refs:
+        rel, problem = resolve_reference(seeds_dir, root, ref.ref)
+        if problem is not None:
+            findings.append(
+                Finding("error", problem, path=index_name, line=ref.line, code="index-entry")
+            )
+            continue
+        assert rel is not None
+        if rel.lower() == index_name.lower():
+            continue
+        if rel in seen:
+            findings.append(
+                Finding(
+                    "warning",
+                    f"{rel} is listed twice (first on line {seen[rel]}); judged once",
+                    path=index_name,
+                    line=ref.line,
+                    code="index-duplicate",
+                )
+            )
+            continue
+        seen[rel] = ref.line
+        entries.append(IndexEntry(ref.ref, rel, ref.title, ref.line))
+    return entries
+
+
+def resolve_reference(seeds_dir: Path, root: Path, ref: str) -> tuple[str | None, str | None]:
+    """(relative POSIX path, None) for a seed inside the dir, or (None, why it is refused)."""
+    raw = ref.strip()
+    if raw.startswith("<") and raw.endswith(">"):
+        raw = raw[1:-1]
+    raw = unquote(raw.split("#", 1)[0].split("?", 1)[0]) if "://" not in raw else raw
+    shown = ref.strip()
+    if raw.lower().startswith("file:"):
+        return None, f"{shown}: refers outside the seeds dir (file URL); not read"
+    if not raw:
+        return None, f"{shown}: empty reference"
+    if "\x00" in raw:
+        return None, f"{shown}: invalid file name"
+    if raw.startswith(("/", "\\")) or _WINDOWS_DRIVE.match(raw):
+        return None, f"{shown}: absolute path, outside the seeds dir; not read"
+    parts = [p for p in re.split(r"[\\/]", raw) if p not in ("", ".")]
+    depth = 0
+    for part in parts:
+        depth += -1 if part == ".." else 1
+        if depth < 0:
+            return None, f"{shown}: refers outside the seeds dir; not read"
+    candidate = seeds_dir.joinpath(*parts) if parts else seeds_dir
+    try:
+        exists = os.path.lexists(candidate)
+        resolved = candidate.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None, f"{shown}: cannot be resolved; not read"
+    if not resolved.is_relative_to(root):
+        if exists:
+            return None, f"{shown}: a link that leads outside the seeds dir; not read"
+        return None, f"{shown}: refers outside the seeds dir; not read"
+    if not exists:
+        return None, f"{shown}: no such file in the seeds dir"
+    if not resolved.exists():
+        return None, f"{shown}: a broken link; not read"
+    if resolved.is_dir():
+        return None, f"{shown}: is a directory, not a seed file"
+    return candidate.relative_to(seeds_dir).as_posix(), None
+
+
+def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
+    """Every non-hidden regular file below the seeds dir except the index, sorted.
+
+    Links that lead outside the dir are refused with an error and never opened.
+    """
+    root = seeds_dir.resolve()
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(seeds_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath)
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            full = here / name
+            rel = full.relative_to(seeds_dir).as_posix()
+            if here == seeds_dir and name.lower() == INDEX_NAME.lower():
+                continue
+            if full.is_symlink():
+                try:
+                    target = full.resolve()
+                except (OSError, RuntimeError):
+                    target = None
+                if target is None or not target.is_relative_to(root):
+                    findings.append(
+                        Finding(
+                            "error",
+                            f"{rel} is a link that leads outside the seeds dir; not read",
+                            path=rel,
+                            code="outside",
+                        )
+                    )
+                    continue
+                if not target.is_file():
+                    continue
+            elif not full.is_file():
+                continue
+            found.append(rel)
+    return found

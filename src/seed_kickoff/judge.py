@@ -1,0 +1,256 @@
+"""Signals -> coverage of the ten dimensions, genre, verdict and confidence.
+
+The numbers live in ``packs/model.yaml``; this module only applies them, so that every verdict can
+be explained as sums of rule weights that a person can read in the packs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from seed_kickoff.analyse import Analysis
+from seed_kickoff.errors import ConfigError
+from seed_kickoff.language import guess_language
+from seed_kickoff.model import (
+    DIMENSIONS,
+    DimensionCoverage,
+    Document,
+    Judgement,
+    Signal,
+    Verdict,
+)
+from seed_kickoff.rules import Rule, RuleSet
+
+FALLBACK_GENRE = "document"
+
+
+@dataclass(frozen=True)
+class Genre:
+    slug: str
+    family: str  # "spec" or "non-spec"
+    label: str
+
+
+@dataclass(frozen=True)
+class JudgeModel:
+    clear_at: float
+    dimension_cap: float
+    spec_min_clear: int
+    spec_min_evidence: float
+    partial_min_clear: int
+    partial_min_evidence: float
+    nonspec_factor: float
+    softness: float
+    genre_min_score: float
+    genres: dict[str, Genre]
+
+
+@lru_cache(maxsize=1)
+def load_model() -> JudgeModel:
+    path = resources.files("seed_kickoff") / "packs" / "model.yaml"
+    data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        genres = {
+            slug: Genre(slug, str(family), str(label))
+            for slug, (family, label) in data["genres"].items()
+        }
+        return JudgeModel(
+            clear_at=float(data["coverage"]["clear_at"]),
+            dimension_cap=float(data["coverage"]["cap"]),
+            spec_min_clear=int(data["verdict"]["spec"]["min_clear"]),
+            spec_min_evidence=float(data["verdict"]["spec"]["min_evidence"]),
+            partial_min_clear=int(data["verdict"]["partial"]["min_clear"]),
+            partial_min_evidence=float(data["verdict"]["partial"]["min_evidence"]),
+            nonspec_factor=float(data["verdict"]["nonspec_factor"]),
+            softness=float(data["verdict"]["softness"]),
+            genre_min_score=float(data["genre"]["min_score"]),
+            genres=genres,
+        )
+    except (KeyError, TypeError, ValueError) as err:
+        raise ConfigError(f"model.yaml is malformed: {err}", str(path)) from None
+
+
+def rule_scores(analysis: Analysis, rules: dict[str, Rule]) -> dict[str, float]:
+    """Each rule's contribution: weight times its hits, saturating at the rule's cap."""
+    return {
+        rule_id: rules[rule_id].weight * min(count, rules[rule_id].cap)
+        for rule_id, count in analysis.hits.items()
+        if rule_id in rules
+    }
+
+
+def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
+    model = load_model()
+    if doc.problem is not None:
+        problem, reason = doc.problem
+        return _empty(problem, reason, model)
+
+    rules = ruleset.by_id()
+    contributions = rule_scores(analysis, rules)
+    dimension_scores: dict[str, float] = defaultdict(float)
+    genre_scores: dict[str, float] = defaultdict(float)
+    for rule_id, score in contributions.items():
+        rule = rules[rule_id]
+        if rule.dimension:
+            dimension_scores[rule.dimension] += score
+        elif rule.genre:
+            genre_scores[rule.genre] += score
+
+    signals = [s for s in analysis.signals if s.dimension or s.genre or rules[s.rule].smell]
+    coverage = {
+        dim: DimensionCoverage(
+            state=_state(dimension_scores.get(dim, 0.0), model),
+            score=round(dimension_scores.get(dim, 0.0), 2),
+            lines=sorted({s.line for s in signals if s.dimension == dim})[:20],
+        )
+        for dim in DIMENSIONS
+    }
+    clear = [dim for dim in DIMENSIONS if coverage[dim].state == "clear"]
+
+    genre, family = _genre(genre_scores, model)
+    spec_genre = max(
+        (score for slug, score in genre_scores.items() if _family(slug, model) == "spec"),
+        default=0.0,
+    )
+    nonspec_genre = max(
+        (score for slug, score in genre_scores.items() if _family(slug, model) == "non-spec"),
+        default=0.0,
+    )
+    dims_evidence = sum(min(score, model.dimension_cap) for score in dimension_scores.values())
+    spec_evidence = dims_evidence + spec_genre
+    against = nonspec_genre * model.nonspec_factor
+    net = spec_evidence - against
+
+    language = guess_language(doc.text)
+    lang_note: str | None = None
+    if language.language not in ("en", "und"):
+        lang_note = f"{language.language} ({language.script} script)"
+
+    if net >= model.spec_min_evidence and len(clear) >= model.spec_min_clear:
+        verdict: Verdict = "spec"
+        margin = min(net - model.spec_min_evidence, 3 * (len(clear) - model.spec_min_clear) + 3)
+    elif net >= model.partial_min_evidence and len(clear) >= model.partial_min_clear:
+        verdict = "partial"
+        margin = min(net - model.partial_min_evidence, model.spec_min_evidence - net)
+    else:
+        verdict = "non-spec"
+        margin = model.partial_min_evidence - net
+    # Rules are English: in another language little matches, and a confident "non-spec" would be
+    # a guess. Say what the language is instead.
+    if verdict == "non-spec" and lang_note and family != "non-spec":
+        return _unsupported_language(
+            lang_note, language.script, coverage, signals, genre_scores, model
+        )
+
+    confidence = 0.5 + 0.5 * max(margin, 0.0) / (max(margin, 0.0) + model.softness)
+    reasons = _reasons(verdict, clear, genre, family, genre_scores, signals, model, net)
+    if lang_note:
+        reasons.append(f"written in {lang_note}: rules are tuned on English, judged on structure")
+        confidence = min(confidence, 0.7)
+    return Judgement(
+        verdict=verdict,
+        confidence=round(confidence, 2),
+        genre=genre,
+        genre_family=family,
+        genre_scores={
+            k: round(v, 2) for k, v in sorted(genre_scores.items(), key=lambda kv: -kv[1])
+        },
+        coverage=coverage,
+        signals=signals,
+        reasons=reasons,
+        scores={
+            "spec_evidence": round(spec_evidence, 2),
+            "against": round(against, 2),
+            "net": round(net, 2),
+            "clear_dimensions": float(len(clear)),
+        },
+        language=language.language,
+    )
+
+
+def _state(score: float, model: JudgeModel) -> Any:
+    if score >= model.clear_at:
+        return "clear"
+    return "thin" if score > 0 else "missing"
+
+
+def _family(slug: str, model: JudgeModel) -> str:
+    genre = model.genres.get(slug)
+    return genre.family if genre else "non-spec"
+
+
+def _genre(scores: dict[str, float], model: JudgeModel) -> tuple[str, str]:
+    if not scores:
+        return FALLBACK_GENRE, "unknown"
+    best = max(sorted(scores), key=lambda slug: scores[slug])
+    if scores[best] < model.genre_min_score:
+        return FALLBACK_GENRE, "unknown"
+    return best, _family(best, model)
+
+
+def _reasons(
+    verdict: Verdict,
+    clear: list[str],
+    genre: str,
+    family: str,
+    genre_scores: dict[str, float],
+    signals: list[Signal],
+    model: JudgeModel,
+    net: float,
+) -> list[str]:
+    reasons: list[str] = []
+    if clear:
+        reasons.append(f"{len(clear)} of 10 dimensions clear: {', '.join(clear)}")
+    else:
+        reasons.append("no dimension of a specification is clearly covered")
+    if genre != FALLBACK_GENRE:
+        label = model.genres[genre].label if genre in model.genres else genre
+        cues = [s for s in signals if s.genre == genre][:4]
+        cited = "; ".join(f"line {s.line}: {s.message}" for s in cues)
+        reasons.append(f"reads like a {label} ({family} genre){': ' + cited if cited else ''}")
+    if verdict == "non-spec" and family != "non-spec":
+        reasons.append(f"too little specification evidence (net score {net:.1f})")
+    return reasons
+
+
+def _empty(verdict: Verdict, reason: str, model: JudgeModel) -> Judgement:
+    coverage = {dim: DimensionCoverage("missing", 0.0, []) for dim in DIMENSIONS}
+    return Judgement(
+        verdict=verdict,
+        confidence=1.0,
+        genre=FALLBACK_GENRE,
+        genre_family="unknown",
+        genre_scores={},
+        coverage=coverage,
+        signals=[],
+        reasons=[reason],
+    )
+
+
+def _unsupported_language(
+    lang_note: str,
+    script: str,
+    coverage: dict[str, DimensionCoverage],
+    signals: list[Signal],
+    genre_scores: dict[str, float],
+    model: JudgeModel,
+) -> Judgement:
+    return Judgement(
+        verdict="unsupported",
+        confidence=0.5,
+        genre=FALLBACK_GENRE,
+        genre_family="unknown",
+        genre_scores={k: round(v, 2) for k, v in genre_scores.items()},
+        coverage=coverage,
+        signals=signals,
+        reasons=[
+            f"written in {lang_note}; the rules cannot judge it from its structure alone",
+        ],
+        language=lang_note.split(" ")[0],
+    )
