@@ -199,17 +199,20 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     ),
 }
 
-_SCRIPTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
-    ("hangul", ((0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F))),
-    ("kana", ((0x3040, 0x30FF),)),
-    ("han", ((0x4E00, 0x9FFF), (0x3400, 0x4DBF))),
-    ("cyrillic", ((0x0400, 0x04FF),)),
-    ("arabic", ((0x0600, 0x06FF),)),
-    ("hebrew", ((0x0590, 0x05FF),)),
-    ("greek", ((0x0370, 0x03FF),)),
-    ("devanagari", ((0x0900, 0x097F),)),
-    ("thai", ((0x0E00, 0x0E7F),)),
+# Letters of each script, counted with one regular expression each (a Python loop per char is slow).
+_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("hangul", re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")),
+    ("kana", re.compile("[\u3040-\u30ff]")),
+    ("han", re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")),
+    ("cyrillic", re.compile("[\u0400-\u04ff]")),
+    ("arabic", re.compile("[\u0600-\u06ff]")),
+    ("hebrew", re.compile("[\u0590-\u05ff]")),
+    ("greek", re.compile("[\u0370-\u03ff]")),
+    ("devanagari", re.compile("[\u0900-\u097f]")),
+    ("thai", re.compile("[\u0e00-\u0e7f]")),
 )
+_LETTER = re.compile(r"[^\W\d_]")
+_NON_LATIN = re.compile("[^\x00-\u024f]")
 _SCRIPT_LANGUAGE = {
     "hangul": "ko",
     "kana": "ja",
@@ -233,19 +236,13 @@ class LanguageGuess:
 
 def guess_language(text: str) -> LanguageGuess:
     sample = text[:_SAMPLE_CHARS]
-    letters = 0
+    letters = len(_LETTER.findall(sample))
     scripts: Counter[str] = Counter()
-    for char in sample:
-        if not char.isalpha():
-            continue
-        letters += 1
-        code = ord(char)
-        if code < 0x0250:
-            continue
-        for name, ranges in _SCRIPTS:
-            if any(lo <= code <= hi for lo, hi in ranges):
-                scripts[name] += 1
-                break
+    if _NON_LATIN.search(sample):
+        for name, pattern in _SCRIPTS:
+            count = len(pattern.findall(sample))
+            if count:
+                scripts[name] = count
     foreign = sum(scripts.values())
     foreign_share = foreign / letters if letters else 0.0
     words = [w.lower() for w in _WORD.findall(sample)]
