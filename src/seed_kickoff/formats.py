@@ -130,23 +130,25 @@ def _parse_plain(rel: str, text: str, fmt: str) -> Document:
         stripped = line.strip()
         prev_blank = i == 0 or kinds[i - 1] == "blank"
         next_blank = i + 1 >= n or not lines[i + 1].strip()
+        isolated_short = (
+            prev_blank
+            and next_blank
+            and len(stripped) <= 80
+            and not stripped.endswith((".", ",", ";", '"', "”"))
+            and len(stripped.split()) <= 10
+        )
         if _UNDERLINE.match(line) and i > 0 and kinds[i - 1] not in ("blank",):
             kinds[i - 1] = "heading"
             kinds[i] = "meta"
+        elif isolated_short and _TEXT_NUMBERED_HEADING.match(stripped):
+            kinds[i] = "heading"  # "1. Introduction" alone between blank lines: RFC-style
         elif stripped.startswith(">"):
             kinds[i] = "quote"
         elif _TEXT_LIST.match(line):
             kinds[i] = "list"
         elif line.startswith(("\t", "        ")) and prev_blank is False and kinds[i - 1] == "code":
             kinds[i] = "code"
-        elif (
-            prev_blank
-            and next_blank
-            and len(stripped) <= 80
-            and not stripped.endswith((".", ",", ";", '"', "”"))
-            and (_TEXT_NUMBERED_HEADING.match(stripped) or stripped.isupper() or line == stripped)
-            and len(stripped.split()) <= 10
-        ):
+        elif isolated_short and (stripped.isupper() or line == stripped):
             kinds[i] = "heading"
         elif prev_blank and line.startswith(("\t", "        ")):
             kinds[i] = "code"

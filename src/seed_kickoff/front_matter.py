@@ -31,7 +31,9 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         _, raw, content = _BOUNDARY.split(text, 2)
     except ValueError:
         return FrontMatter()
-    lines = text[: len(text) - len(content)].count("\n")
+    prefix = text[: len(text) - len(content)]
+    # The boundary pattern may or may not swallow the newline after the closing "---".
+    lines = prefix.count("\n") + (0 if prefix.endswith("\n") else 1)
     result = FrontMatter(lines=lines)
     if len(raw) > _MAX_FRONT_MATTER_CHARS:
         result.findings.append(

@@ -1,0 +1,98 @@
+"""Loading: each format becomes lines that keep the source's line numbers, with a kind per line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import MakeSeeds
+from seed_kickoff.loader import load_seed
+
+
+def test_markdown_front_matter_title_source_and_kinds(make_seeds: MakeSeeds) -> None:
+    seeds = make_seeds(
+        {
+            "a.md": (
+                "---\ntitle: The title\nsource: a meeting\n---\n"
+                "# Heading\n\nSome text.\n\n```\ncode line\n```\n\n- item\n\n"
+                "| a | b |\n| - | - |\n| 1 | 2 |\n\n> quoted\n"
+            )
+        }
+    )
+    doc = load_seed(seeds, "a.md")
+    assert doc.title == "The title" and doc.source == "a meeting"
+    kinds = dict(enumerate(doc.kinds, start=1))
+    assert kinds[1] == kinds[4] == "meta"
+    assert kinds[5] == "heading"
+    assert kinds[7] == "text"
+    assert kinds[10] == "code"
+    assert kinds[13] == "list"
+    assert kinds[15] == kinds[17] == "table"
+    assert kinds[19] == "quote"
+    assert doc.lines[6] == "Some text."
+
+
+def test_markdown_title_falls_back_to_first_heading(make_seeds: MakeSeeds) -> None:
+    seeds = make_seeds({"a.md": "\n\n## First heading\n\ntext\n"})
+    assert load_seed(seeds, "a.md").title == "First heading"
+
+
+def test_html_visible_text_keeps_source_lines(make_seeds: MakeSeeds) -> None:
+    seeds = make_seeds(
+        {
+            "p.html": (
+                "<html><head><title>Page</title>\n<style>p { color: red }</style>\n"
+                "<script>var must = 1;</script></head>\n<body>\n<h1>Big heading</h1>\n"
+                "<p>The server MUST &amp; will answer.</p>\n<pre>\nGET /x\n</pre>\n"
+                "<ul><li>one item</li></ul>\n</body></html>\n"
+            )
+        }
+    )
+    doc = load_seed(seeds, "p.html")
+    assert doc.title == "Page"
+    assert doc.lines[4] == "Big heading" and doc.kinds[4] == "heading"
+    assert doc.lines[5] == "The server MUST & will answer."
+    assert "GET /x" in doc.lines[7] and doc.kinds[7] == "code"
+    assert doc.kinds[9] == "list"
+    assert not any("color" in line or "var must" in line for line in doc.lines)
+
+
+def test_rst_headings_and_literal_blocks(make_seeds: MakeSeeds) -> None:
+    seeds = make_seeds(
+        {
+            "s.rst": "Title\n=====\n\nAbstract\n--------\n\nExample::\n\n    code here\n\nback to text\n"
+        }
+    )
+    doc = load_seed(seeds, "s.rst")
+    assert doc.title == "Title"
+    assert doc.kinds[0] == "heading" and doc.kinds[3] == "heading"
+    assert doc.kinds[8] == "code"
+    assert doc.kinds[10] == "text"
+
+
+def test_plain_text_headings_and_lists(make_seeds: MakeSeeds) -> None:
+    seeds = make_seeds({"t.txt": "A title\n\n1. Introduction\n\nBody text here.\n\n- a point\n"})
+    doc = load_seed(seeds, "t.txt")
+    assert doc.title == "A title"
+    assert doc.kinds[2] == "heading"
+    assert doc.kinds[4] == "text"
+    assert doc.kinds[6] == "list"
+
+
+def test_utf8_bom_and_crlf_keep_line_numbers(make_seeds: MakeSeeds) -> None:
+    seeds = make_seeds({"w.txt": b"\xef\xbb\xbffirst\r\nsecond\r\n\r\nfourth\r\n"})
+    doc = load_seed(seeds, "w.txt")
+    assert doc.lines[:4] == ["first", "second", "", "fourth"]
+
+
+def test_empty_and_binary_files_are_unreadable(make_seeds: MakeSeeds) -> None:
+    seeds = make_seeds({"e.txt": "", "b.bin": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"})
+    empty, binary = load_seed(seeds, "e.txt"), load_seed(seeds, "b.bin")
+    assert empty.problem is not None and empty.problem[0] == "unreadable"
+    assert binary.problem is not None and binary.problem[0] == "unreadable"
+
+
+def test_oversized_file_is_read_up_to_the_limit(make_seeds: MakeSeeds, tmp_path: Path) -> None:
+    seeds = make_seeds({"big.txt": "word " * 1000})
+    doc = load_seed(seeds, "big.txt", max_bytes=100)
+    assert len(doc.text) <= 100
+    assert any(f.code == "too-large" for f in doc.findings)
