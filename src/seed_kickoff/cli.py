@@ -184,8 +184,8 @@ def index_command(seeds_dir: Path | None, check_only: bool, config: Path | None)
 
     directory = resolve_settings(Overrides(seeds_dir=seeds_dir), config).seeds_dir
     report = check_index(directory) if check_only else write_index(directory)
-    for seed, title in report.added:
-        click.echo(f"added {seed} ({title}) to {report.index_path}")
+    for entry in report.added:
+        click.echo(f"added {entry.seed} ({entry.title}) to {report.index_path}")
     if not report.exists:
         click.echo(f"no {report.index_path}; `kickoff index --write` creates it")
     if check_only:

@@ -11,6 +11,7 @@ what was expected.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,9 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
     "questions": ("output",),
 }
 _WAIVER_KEYS = ("seed", "verdict", "reason")
+_FENCE = re.compile(
+    r"^-{3,}\s*$"
+)  # the line that closes front matter, as python-frontmatter sees it
 _LIST_KEYS = ("rules.packs", "rules.disable", "waivers")
 
 
@@ -58,7 +62,7 @@ class Settings:
     min_specs: int = 1
     count_partial: bool = False
     packs: tuple[Path, ...] = ()
-    disable: tuple[str, ...] = ()
+    disable: dict[str, str] = field(default_factory=dict)  # rule id -> where it was turned off
     waivers: tuple[Waiver, ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
     questions_output: Path | None = None  # None: the questions command's own default
@@ -69,10 +73,19 @@ class Settings:
         from seed_kickoff.check import CheckOptions
         from seed_kickoff.rules import load_rules
 
+        ruleset = load_rules(self.packs)
+        known = {rule.id for rule in ruleset.rules}
+        for rule_id, origin in self.disable.items():
+            if rule_id not in known:
+                raise ConfigError(
+                    f"rules.disable: no rule has the id {rule_id!r} (`kickoff rules` lists them)",
+                    origin,
+                )
+        ruleset.rules = [rule for rule in ruleset.rules if rule.id not in self.disable]
         return CheckOptions(
             policy=GatePolicy(self.min_specs, self.count_partial),
             max_bytes=self.max_bytes,
-            ruleset=load_rules(self.packs, self.disable),
+            ruleset=ruleset,
             waivers=list(self.waivers),
         )
 
@@ -150,7 +163,7 @@ def resolve_settings(
         min_specs=merged.get("gate.min_specs", 1),
         count_partial=merged.get("gate.count_partial", False),
         packs=tuple(merged.get("rules.packs", ())),
-        disable=tuple(dict.fromkeys(merged.get("rules.disable", ()))),
+        disable=dict(merged.get("rules.disable", ())),
         waivers=tuple(merged.get("waivers", ())),
         max_bytes=merged.get("limits.max_bytes", DEFAULT_MAX_BYTES),
         questions_output=merged.get("questions.output"),
@@ -180,7 +193,7 @@ def _override_layer(overrides: Overrides) -> Layer:
         "limits.max_bytes": overrides.max_bytes,
         "questions.output": overrides.questions_output,
         "rules.packs": list(overrides.packs) or None,
-        "rules.disable": list(overrides.disable) or None,
+        "rules.disable": [(rule_id, "--disable") for rule_id in overrides.disable] or None,
     }
     return Layer("command line", {k: v for k, v in values.items() if v is not None})
 
@@ -214,7 +227,9 @@ def read_index_config(seeds_dir: Path) -> Layer | None:
     front = split_front_matter(text, index.name)
     if not front.lines or "kickoff" not in front.data:
         return None
-    raw = "\n".join(text.split("\n")[1 : front.lines - 1])
+    lines = text.split("\n")
+    close = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), len(lines))
+    raw = "\n".join(lines[1:close])
     try:
         node = yaml.compose(raw, Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:  # split_front_matter already parsed it; kept for safety
@@ -405,11 +420,18 @@ def _text_list(value: Any, node: Any, key: str, where: _Where) -> list[str]:
 
 
 def _packs(value: Any, node: Any, key: str, where: _Where, base: Path) -> list[Path]:
-    return [base / name for name in _text_list(value, node, key, where)]
+    paths = [base / name for name in _text_list(value, node, key, where)]
+    for path in paths:
+        if not path.is_file():
+            raise where.error(node, key, f"no such rule pack: {path}")
+    return paths
 
 
-def _disable(value: Any, node: Any, key: str, where: _Where, base: Path) -> list[str]:
-    return _text_list(value, node, key, where)
+def _disable(value: Any, node: Any, key: str, where: _Where, base: Path) -> list[tuple[str, str]]:
+    """Each id with where it was given, so that an unknown id can be traced to its line."""
+    line = node.line if where.node_lines and isinstance(node, _Node) else None
+    origin = f"{where.file}:{line}" if line else where.file
+    return [(rule_id, origin) for rule_id in _text_list(value, node, key, where)]
 
 
 def _waivers(value: Any, node: Any, key: str, where: _Where, base: Path) -> list[Waiver]:
@@ -450,7 +472,10 @@ def _waiver(node: Any, key: str, where: _Where) -> Waiver:
     )
     ok = isinstance(reason, str) and bool(reason.strip())
     _want(ok, fields["reason"], f"{key}.reason", where, "a reason (who agreed, and why)", reason)
-    return Waiver(Path(seed.strip()).as_posix(), verdict, " ".join(reason.split()))
+    line = node.line if where.node_lines and isinstance(node, _Node) else None
+    return Waiver(
+        Path(seed.strip()).as_posix(), verdict, " ".join(reason.split()), where.file, line
+    )
 
 
 _CHECKERS: dict[str, Callable[..., Any]] = {

@@ -30,6 +30,15 @@ _TITLE_MAX = 120
 NEW_INDEX_HEADER = "# Seeds\n\nThe documents this project starts from.\n\n"
 
 
+@dataclass(frozen=True)
+class NewEntry:
+    """A seed to list: its path in the seeds dir, title and (from front matter) source."""
+
+    seed: str
+    title: str
+    source: str | None = None
+
+
 @dataclass
 class IndexReport:
     """What `kickoff index` found, and what `--write` added."""
@@ -38,7 +47,7 @@ class IndexReport:
     exists: bool
     unlisted: list[str]
     dangling: list[Finding]  # INDEX.md entries that name no readable seed inside the dir
-    added: list[tuple[str, str]] = field(default_factory=list)  # (seed, title) written
+    added: list[NewEntry] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
@@ -63,9 +72,9 @@ def write_index(seeds_dir: Path) -> IndexReport:
     report = check_index(seeds_dir)
     if report.exists and not report.unlisted:
         return report
-    entries = [(seed, seed_title(seeds_dir, seed)) for seed in report.unlisted]
+    entries = [new_entry(seeds_dir, seed) for seed in report.unlisted]
     original = _read(report.index_path) if report.exists else ""
-    text = add_entries(original, entries)
+    text = add_entries(original, entries, str(report.index_path))
     try:
         atomic_write_text(report.index_path, text)
     except OSError as err:
@@ -75,11 +84,17 @@ def write_index(seeds_dir: Path) -> IndexReport:
     return report
 
 
-def seed_title(seeds_dir: Path, rel: str) -> str:
-    """Front matter title, first heading or first line of the seed; its name when it has none."""
-    title = load_seed(seeds_dir, rel).title or Path(rel).stem
-    title = " ".join(title.split())
-    return title if len(title) <= _TITLE_MAX else title[: _TITLE_MAX - 1] + "…"
+def new_entry(seeds_dir: Path, rel: str) -> NewEntry:
+    """Titled by front matter title, first heading or first line; by its name when it has none."""
+    doc = load_seed(seeds_dir, rel)
+    return NewEntry(
+        rel, _one_line(doc.title or Path(rel).stem), _one_line(doc.source or "") or None
+    )
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _TITLE_MAX else text[: _TITLE_MAX - 1] + "…"
 
 
 def _read(path: Path) -> str:
@@ -95,12 +110,15 @@ def _read(path: Path) -> str:
 # -- inserting entries -----------------------------------------------------------------------
 
 
-def add_entries(text: str, entries: list[tuple[str, str]]) -> str:
-    """``text`` with a line per (seed, title) inserted in the style of its entries."""
+def add_entries(text: str, entries: list[NewEntry], name: str = INDEX_NAME) -> str:
+    """``text`` with a line per entry inserted in the style of the entries it has.
+
+    ``name`` is the index file, for the error raised when no place for the entries exists.
+    """
     if not entries:
         return text
     if not text.strip("\ufeff \t\r\n"):
-        return text + NEW_INDEX_HEADER + "".join(f"- {_link(t, s)}\n" for s, t in entries)
+        return text + NEW_INDEX_HEADER + "".join(f"- {_link(e.title, e.seed)}\n" for e in entries)
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
     lines = [line for line in _LINE.split(body) if line]
@@ -113,9 +131,16 @@ def add_entries(text: str, entries: list[tuple[str, str]]) -> str:
         result = _insert(lines, at, new_lines, newline)
         if _lists_all(result, skip, entries):
             return bom + result
-    items = [f"- {_link(title, seed)}" for seed, title in entries]
+    items = [f"- {_link(entry.title, entry.seed)}" for entry in entries]
     tail = [""] if lines and lines[-1].strip() else []
-    return bom + _insert(lines, len(lines), [*tail, *items], newline)
+    result = _insert(lines, len(lines), [*tail, *items], newline)
+    if not _lists_all(result, skip, entries):
+        raise UsageError(
+            "ends inside an open code block, comment or similar, where new entries would not"
+            " count; close it and run again, or list them by hand",
+            name,
+        )
+    return bom + result
 
 
 def _insert(lines: list[str], at: int, new_lines: list[str], newline: str) -> str:
@@ -126,14 +151,14 @@ def _insert(lines: list[str], at: int, new_lines: list[str], newline: str) -> st
     return "".join([*head, *inserted, *lines[at:]])
 
 
-def _lists_all(text: str, skip: int, entries: list[tuple[str, str]]) -> bool:
+def _lists_all(text: str, skip: int, entries: list[NewEntry]) -> bool:
     """A safety net: the new text really references every added seed."""
     normal = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     refs = {unquote(ref.ref.strip("<>")) for ref in parse_index_refs(normal, skip)}
-    return all(seed in refs for seed, _ in entries)
+    return all(entry.seed in refs for entry in entries)
 
 
-def _plan(normal: str, skip: int, entries: list[tuple[str, str]]) -> tuple[int, list[str]] | None:
+def _plan(normal: str, skip: int, entries: list[NewEntry]) -> tuple[int, list[str]] | None:
     """Where to insert (0-based line) and the new lines, after the last block holding seeds."""
     src = normal.split("\n")
     body = "\n" * skip + "\n".join(src[skip:])
@@ -162,9 +187,7 @@ def _plan(normal: str, skip: int, entries: list[tuple[str, str]]) -> tuple[int, 
     )
     if tok.type == "table_open":
         header = src[tok.map[0]]
-        rows = [
-            _table_row(sample, header, sample_ref.ref, s, t, link_text_is_path) for s, t in entries
-        ]
+        rows = [_table_row(sample, header, sample_ref.ref, e, link_text_is_path) for e in entries]
         if any(row is None for row in rows):
             return None
         return end, [row for row in rows if row is not None]
@@ -174,33 +197,35 @@ def _plan(normal: str, skip: int, entries: list[tuple[str, str]]) -> tuple[int, 
     indent, marker, number, delim, space = match.groups()
     is_link = f"]({sample_ref.ref}" in sample or f"](<{sample_ref.ref}" in sample
     items = []
-    for i, (seed, title) in enumerate(entries, start=1):
+    for i, entry in enumerate(entries, start=1):
         bullet = f"{int(number) + i}{delim}" if number else marker
-        if is_link or not _bare_ok(seed):
-            content = _link(seed if link_text_is_path else title, seed)
+        if is_link or not _bare_ok(entry.seed):
+            content = _link(entry.seed if link_text_is_path else entry.title, entry.seed)
         else:
-            content = f"{seed}{_separator(sample, sample_ref.ref)}{title}"
+            content = f"{entry.seed}{_separator(sample, sample_ref.ref)}{entry.title}"
         items.append(f"{indent}{bullet}{space}{content}")
     return end, items
 
 
 def _table_row(
-    sample: str, header: str, ref: str, seed: str, title: str, link_text_is_path: bool
+    sample: str, header: str, ref: str, entry: NewEntry, link_text_is_path: bool
 ) -> str | None:
     names = [cell.strip().lower() for cell in _cells(header)]
     sample_cells = _cells(sample)
     ref_col = next((i for i, cell in enumerate(sample_cells) if ref in cell), None)
     if ref_col is None or len(sample_cells) != len(names):
         return None
-    title_col = next((i for i, n in enumerate(names) if n == "title" and i != ref_col), None)
     cells = [""] * len(names)
-    if "](" in sample_cells[ref_col] or not _bare_ok(seed):
-        text = seed if link_text_is_path else title
-        cells[ref_col] = _link(text, seed).replace("|", "\\|")
+    # Columns named Title and Source are filled in; any other stays empty for people to fill.
+    for i, name in enumerate(names):
+        value = {"title": entry.title, "source": entry.source}.get(name)
+        if i != ref_col and value:
+            cells[i] = value.replace("|", "\\|")
+    if "](" in sample_cells[ref_col] or not _bare_ok(entry.seed):
+        text = entry.seed if link_text_is_path else entry.title
+        cells[ref_col] = _link(text, entry.seed).replace("|", "\\|")
     else:
-        cells[ref_col] = f"`{seed}`" if "`" in sample_cells[ref_col] else seed
-    if title_col is not None:
-        cells[title_col] = title.replace("|", "\\|")
+        cells[ref_col] = f"`{entry.seed}`" if "`" in sample_cells[ref_col] else entry.seed
     piped = sample.lstrip().startswith("|")
     row = " | ".join(cells)
     return f"| {row} |" if piped else row

@@ -135,6 +135,8 @@ class Waiver:
     seed: str
     verdict: Verdict
     reason: str
+    source: str | None = None  # the configuration file that holds it, for messages
+    line: int | None = None
 
 
 @dataclass(frozen=True)
