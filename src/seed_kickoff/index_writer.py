@@ -117,12 +117,13 @@ def add_entries(text: str, entries: list[NewEntry], name: str = INDEX_NAME) -> s
     """
     if not entries:
         return text
-    if not text.strip("\ufeff \t\r\n"):
-        return text + NEW_INDEX_HEADER + "".join(f"- {_link(e.title, e.seed)}\n" for e in entries)
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
     lines = [line for line in _LINE.split(body) if line]
     newline = "\r\n" if "\r\n" in body else "\n"
+    if not body.strip():
+        new = [*NEW_INDEX_HEADER.splitlines(), *(f"- {_link(e.title, e.seed)}" for e in entries)]
+        return bom + _insert(lines, len(lines), new, newline)
     normal = "".join(line.rstrip("\r\n") + "\n" for line in lines)
     skip = split_front_matter(normal, INDEX_NAME).lines
     planned = _plan(normal, skip, entries)
