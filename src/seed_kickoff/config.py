@@ -48,9 +48,8 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
     "questions": ("output",),
 }
 _WAIVER_KEYS = ("seed", "verdict", "reason")
-_FENCE = re.compile(
-    r"^-{3,}\s*$"
-)  # the line that closes front matter, as python-frontmatter sees it
+# The line that closes front matter, as python-frontmatter sees it.
+_FENCE = re.compile(r"^-{3,}\s*$")
 _LIST_KEYS = ("rules.packs", "rules.disable", "waivers")
 
 
@@ -223,7 +222,10 @@ def read_index_config(seeds_dir: Path) -> Layer | None:
     index = find_index(seeds_dir) if seeds_dir.is_dir() else None
     if index is None:
         return None
-    text = _read_text(index).replace("\r\n", "\n")
+    try:  # undecodable bytes are the index reader's warning, not a configuration error
+        text = index.read_bytes().decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+    except OSError as err:
+        raise ConfigError(f"cannot read: {err.strerror or err}", str(index)) from None
     front = split_front_matter(text, index.name)
     if not front.lines or "kickoff" not in front.data:
         return None
@@ -293,23 +295,31 @@ class _Node:
     line: int | None
 
 
-def _located(node: yaml.Node, path: str, offset: int) -> _Node:
+def _located(
+    node: yaml.Node, path: str, offset: int, seen: dict[int, _Node] | None = None
+) -> _Node:
+    """The tree under ``node`` with lines; a node shared through a YAML alias is built once."""
+    seen = {} if seen is None else seen
+    if id(node) in seen:
+        return seen[id(node)]
     line = node.start_mark.line + 1 + offset
+    result = _Node(None, line)
+    seen[id(node)] = result
     if isinstance(node, yaml.MappingNode):
         mapping: dict[Any, _Node] = {}
         for key_node, value_node in node.value:
             key = _scalar(key_node, path, offset)
+            key_line = key_node.start_mark.line + 1 + offset
             if key in mapping:
-                raise ConfigError(
-                    f"{key}: given twice", path, key_node.start_mark.line + 1 + offset
-                )
-            child = _located(value_node, path, offset)
-            child.line = key_node.start_mark.line + 1 + offset  # errors point at the key
-            mapping[key] = child
-        return _Node(mapping, line)
-    if isinstance(node, yaml.SequenceNode):
-        return _Node([_located(item, path, offset) for item in node.value], line)
-    return _Node(_scalar(node, path, offset), line)
+                raise ConfigError(f"{key}: given twice", path, key_line)
+            # Errors about a value point at its key's line.
+            mapping[key] = _Node(_located(value_node, path, offset, seen).value, key_line)
+        result.value = mapping
+    elif isinstance(node, yaml.SequenceNode):
+        result.value = [_located(item, path, offset, seen) for item in node.value]
+    else:
+        result.value = _scalar(node, path, offset)
+    return result
 
 
 def _scalar(node: yaml.Node, path: str, offset: int) -> Any:
