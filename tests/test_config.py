@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -275,3 +276,26 @@ def test_a_waiver_makes_the_real_seed_pass_the_gate(repo: Path) -> None:
     assert code == 1  # pyproject alone: no waiver
     code, out, _ = invoke(["check", "--config", "waivers.yaml", "--min-specs", "2"])
     assert code == 1 and reason in out and "1 spec seed(s), 2 required" in out
+
+
+def readme_block(section: str, lang: str, nth: int = 0) -> str:
+    text = (EXAMPLES.parent.parent / "README.md").read_text(encoding="utf-8")
+    body = text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(rf"```{lang}\n(.*?)```", body, re.S)[nth]
+
+
+def test_the_readme_examples_are_valid(repo: Path) -> None:
+    """The documented pack, config file and pyproject table load as documented."""
+    write(repo / "kickoff" / "team-rules.yaml", readme_block("Rule packs", "yaml"))
+    write(repo / ".kickoff.yaml", readme_block("Configuration", "yaml"))
+    shutil.copytree(EXAMPLES, repo / "docs" / "seeds")
+    write(repo / "docs" / "seeds" / "client-brief.md", "# Brief\n\nMake us an app.\n")
+    settings = resolve_settings()
+    assert settings.min_specs == 2 and settings.waivers[0].seed == "client-brief.md"
+    ruleset = settings.check_options().ruleset
+    assert ruleset is not None and "team.no-budget" in ruleset.by_id()
+    (repo / ".kickoff.yaml").unlink()
+    write(repo / "pyproject.toml", readme_block("Configuration", "toml"))
+    assert resolve_settings().waivers == settings.waivers
+    for text in (readme_block("Waivers", "yaml"),):
+        assert read_config(write(repo / "w.yaml", text)).values["waivers"][0].verdict == "spec"

@@ -135,8 +135,9 @@ class Waiver:
     seed: str
     verdict: Verdict
     reason: str
-    source: str | None = None  # the configuration file that holds it, for messages
-    line: int | None = None
+    # Where it was written, for messages; not part of what the waiver says.
+    source: str | None = field(default=None, compare=False)
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
