@@ -160,7 +160,7 @@ def _lists_all(text: str, skip: int, entries: list[NewEntry]) -> bool:
 
 
 def _plan(normal: str, skip: int, entries: list[NewEntry]) -> tuple[int, list[str]] | None:
-    """Where to insert (0-based line) and the new lines, after the last block holding seeds."""
+    """Where to insert (0-based line) and the new lines: after the table or list of most seeds."""
     src = normal.split("\n")
     body = "\n" * skip + "\n".join(src[skip:])
     refs = parse_index_refs(normal, skip)
