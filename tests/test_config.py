@@ -161,18 +161,19 @@ BAD_YAML = [
     ("gate:\n  min_specs: 1\ngate:\n  min_specs: 2\n", 3, "gate: given twice"),
     ("gate: [\n", 2, "not valid YAML"),
     ("- 1\n", 1, "(top level): expected a mapping"),
+    ("gate: " + "[" * 2000 + "]" * 2000 + "\n", None, "nested too deeply"),
 ]
 
 
 @pytest.mark.parametrize(("text", "line", "message"), BAD_YAML)
 def test_every_wrong_value_is_exit_2_naming_file_line_and_key(
-    repo: Path, text: str, line: int, message: str
+    repo: Path, text: str, line: int | None, message: str
 ) -> None:
     write(repo / ".kickoff.yaml", text)
     (repo / "seeds").mkdir()
     code, out, err = invoke(["check"])
     assert code == 2, err
-    assert f".kickoff.yaml:{line}: " in err
+    assert f".kickoff.yaml:{line}: " in err if line else ".kickoff.yaml: " in err
     assert message in err
     assert "Traceback" not in err and out == ""
 

@@ -68,11 +68,14 @@ def test_a_pack_from_the_config_file_and_a_disabled_rule(
     assert ids["team.club-members"]["weight"] == 1.5
     assert ids["team.club-members"]["pack_file"] == "packs/team.yaml"
     assert {"name": "team", "file": "packs/team.yaml"} in data["packs"]
+    code, out, _ = invoke(["rules"])
+    assert out.startswith("settings from: .kickoff.yaml\n")
 
 
 def test_rules_lists_every_builtin_rule_with_pack_and_weight() -> None:
     code, out, _ = invoke(["rules"])
     assert code == 0
+    assert out.startswith("settings from: ")
     assert "news.dateline" in out and "genre:news-article" in out
     assert "spec (" in out and "genres (" in out and "smells (" in out
     assert "weight" in out and "active rule(s) in 3 pack(s)" in out

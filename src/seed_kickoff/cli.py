@@ -151,10 +151,14 @@ def rules_command(
     from seed_kickoff.config import Overrides, resolve_settings
     from seed_kickoff.report.rules import render_rules_json, render_rules_text
 
-    options = resolve_settings(Overrides(packs=rule_packs, disable=disable), config).check_options()
-    assert options.ruleset is not None
-    render = render_rules_json if fmt == "json" else render_rules_text
-    click.echo(render(options.ruleset), nl=False)
+    settings = resolve_settings(Overrides(packs=rule_packs, disable=disable), config)
+    ruleset = settings.check_options().ruleset
+    assert ruleset is not None
+    if fmt == "json":
+        click.echo(render_rules_json(ruleset), nl=False)
+        return
+    click.echo(f"settings from: {', '.join(settings.sources) or 'defaults only'}")
+    click.echo(render_rules_text(ruleset), nl=False)
 
 
 @cli.command()

@@ -210,11 +210,14 @@ def read_config(path: Path) -> Layer:
     text = _read_text(path)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            return Layer(str(path))
+        tree = _located(node, str(path), 0)
     except yaml.YAMLError as err:
         raise _yaml_error(err, str(path), 0) from None
-    if node is None:
-        return Layer(str(path))
-    return _check(_located(node, str(path), 0), _Where(str(path), "", node_lines=True), path.parent)
+    except RecursionError:
+        raise ConfigError("nested too deeply", str(path)) from None
+    return _check(tree, _Where(str(path), "", node_lines=True), path.parent)
 
 
 def read_index_config(seeds_dir: Path) -> Layer | None:
