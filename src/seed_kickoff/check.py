@@ -96,7 +96,13 @@ def apply_waivers(results: list[SeedResult], waivers: list[Waiver]) -> list[Find
         target = by_path.get(waiver.seed)
         if target is None:
             findings.append(
-                Finding("warning", f"waiver names no seed: {waiver.seed}", code="waiver")
+                Finding(
+                    "warning",
+                    f"waiver names no seed: {waiver.seed}",
+                    path=waiver.source,
+                    line=waiver.line,
+                    code="waiver",
+                )
             )
             continue
         target.waiver = waiver

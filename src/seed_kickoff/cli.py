@@ -44,6 +44,27 @@ def write_output(text: str, output: Path | None) -> None:
         raise OutputError(f"cannot write: {err.strerror or err}", str(output)) from None
 
 
+def config_options(command: Any) -> Any:
+    """--config, --rules and --disable: shared by every command that judges seeds."""
+    command = click.option(
+        "--disable", multiple=True, metavar="RULE_ID", help="Turn a rule off (repeatable)."
+    )(command)
+    command = click.option(
+        "--rules",
+        "rule_packs",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        metavar="FILE",
+        help="Load an extra rule pack (repeatable).",
+    )(command)
+    return click.option(
+        "--config",
+        type=click.Path(path_type=Path),
+        metavar="FILE",
+        help="Settings file (.kickoff.yaml or pyproject.toml) instead of the nearest one.",
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="kickoff")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
@@ -68,6 +89,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--min-specs", type=click.IntRange(min=0), help="Spec seeds the gate needs [1].")
 @click.option("--count-partial/--no-count-partial", default=None, help="Count partial as spec.")
 @click.option("--max-bytes", type=click.IntRange(min=1), help="Bytes read per seed [5 MB].")
+@config_options
 def check(
     seeds_dir: Path | None,
     fmt: str,
@@ -75,20 +97,18 @@ def check(
     min_specs: int | None,
     count_partial: bool | None,
     max_bytes: int | None,
+    config: Path | None,
+    rule_packs: tuple[Path, ...],
+    disable: tuple[str, ...],
 ) -> None:
     """Judge every seed in SEEDS_DIR (default: seeds) and exit by the gate."""
-    from seed_kickoff.check import CheckOptions, check_seeds
-    from seed_kickoff.model import GatePolicy
+    from seed_kickoff.check import check_seeds
+    from seed_kickoff.config import Overrides, resolve_settings
     from seed_kickoff.report import RENDERERS
 
-    policy = GatePolicy(
-        min_specs=1 if min_specs is None else min_specs,
-        count_partial=bool(count_partial),
-    )
-    options = CheckOptions(policy=policy)
-    if max_bytes is not None:
-        options.max_bytes = max_bytes
-    result = check_seeds(seeds_dir or Path("seeds"), options)
+    overrides = Overrides(seeds_dir, min_specs, count_partial, rule_packs, disable, max_bytes)
+    settings = resolve_settings(overrides, config)
+    result = check_seeds(settings.seeds_dir, settings.check_options())
     if fmt == "text" and output is None and _stdout_is_terminal():
         from seed_kickoff.report.text import render_rich
 
@@ -101,15 +121,86 @@ def check(
 @cli.command()
 @click.argument("seed", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def explain(seed: Path, fmt: str) -> None:
+@config_options
+def explain(
+    seed: Path,
+    fmt: str,
+    config: Path | None,
+    rule_packs: tuple[Path, ...],
+    disable: tuple[str, ...],
+) -> None:
     """Show one seed in depth: every signal with its line, coverage, genre scores."""
+    from seed_kickoff.config import Overrides, resolve_settings
     from seed_kickoff.explain import explain_seed, render_explain_json, render_explain_text
 
-    result = explain_seed(seed)
+    options = resolve_settings(Overrides(packs=rule_packs, disable=disable), config).check_options()
+    result = explain_seed(seed, options.ruleset, options.max_bytes)
     if fmt == "json":
         click.echo(render_explain_json(result), nl=False)
     else:
         click.echo(render_explain_text(result), nl=False)
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@config_options
+def rules_command(
+    fmt: str, config: Path | None, rule_packs: tuple[Path, ...], disable: tuple[str, ...]
+) -> None:
+    """List every active rule with its pack, target, weight and message."""
+    from seed_kickoff.config import Overrides, resolve_settings
+    from seed_kickoff.report.rules import render_rules_json, render_rules_text
+
+    settings = resolve_settings(Overrides(packs=rule_packs, disable=disable), config)
+    ruleset = settings.check_options().ruleset
+    assert ruleset is not None
+    if fmt == "json":
+        click.echo(render_rules_json(ruleset), nl=False)
+        return
+    click.echo(f"settings from: {', '.join(settings.sources) or 'defaults only'}")
+    click.echo(render_rules_text(ruleset), nl=False)
+
+
+@cli.command()
+@click.argument("project_dir", required=False, type=click.Path(path_type=Path), default=".")
+def init(project_dir: Path) -> None:
+    """Scaffold seeds/INDEX.md and .kickoff.yaml (never overwriting) and print CI snippets."""
+    from seed_kickoff.init import ci_snippets, scaffold
+
+    report = scaffold(project_dir)
+    for path in report.created:
+        click.echo(f"created {path}")
+    for path in report.skipped:
+        click.echo(f"skipped {path}: already exists, left as it is")
+    click.echo("\nTo gate CI on the seeds, add one of these:\n")
+    click.echo(ci_snippets(), nl=False)
+
+
+@cli.command("index")
+@click.argument("seeds_dir", required=False, type=click.Path(path_type=Path))
+@click.option("--check/--write", "check_only", default=True, help="Validate (default) or update.")
+@click.option("--config", type=click.Path(path_type=Path), metavar="FILE", help="Settings file.")
+def index_command(seeds_dir: Path | None, check_only: bool, config: Path | None) -> None:
+    """Check that INDEX.md lists every seed, or (--write) list the missing ones in it."""
+    from seed_kickoff.config import Overrides, resolve_settings
+    from seed_kickoff.index_writer import check_index, write_index
+    from seed_kickoff.report.text import finding_line
+
+    directory = resolve_settings(Overrides(seeds_dir=seeds_dir), config).seeds_dir
+    report = check_index(directory) if check_only else write_index(directory)
+    for entry in report.added:
+        click.echo(f"added {entry.seed} ({entry.title}) to {report.index_path}")
+    if not report.exists:
+        click.echo(f"no {report.index_path}; `kickoff index --write` creates it")
+    if check_only:
+        for seed in report.unlisted:
+            click.echo(f"unlisted: {seed} is not in {report.index_path}")
+    for finding in report.dangling:
+        click.echo(f"dangling: {finding_line(finding)}")
+    if report.clean and check_only:
+        click.echo(f"{report.index_path} lists every seed")
+    passed = report.clean if check_only else not report.dangling
+    sys.exit(EXIT_PASS if passed else EXIT_FAIL)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -135,6 +135,9 @@ class Waiver:
     seed: str
     verdict: Verdict
     reason: str
+    # Where it was written, for messages; not part of what the waiver says.
+    source: str | None = field(default=None, compare=False)
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,10 @@ def load_rules(
     genres = set(known_genres) if known_genres is not None else None
     for path in [*builtin_pack_paths(), *extra_packs]:
         name, rules = load_pack(path, genres)
+        if name in ruleset.pack_files:
+            raise RulePackError(
+                f"pack name {name!r} is already used by {ruleset.pack_files[name]}", str(path)
+            )
         for rule in rules:
             if rule.id in seen:
                 raise RulePackError(
