@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -59,7 +60,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    # The names of report.RENDERERS, listed here so that --help does not load every renderer.
+    type=click.Choice(["text", "json", "sarif", "junit", "github", "markdown", "html"]),
     default="text",
     show_default=True,
     help="Report format.",
@@ -88,7 +90,11 @@ def check(
     options = CheckOptions(policy=policy)
     if max_bytes is not None:
         options.max_bytes = max_bytes
-    result = check_seeds(seeds_dir or Path("seeds"), options)
+    from seed_kickoff.report.progress import progress_for
+
+    progress = progress_for(lambda: _console(stderr=True), sys.stderr)
+    with progress or contextlib.nullcontext():
+        result = check_seeds(seeds_dir or Path("seeds"), options, progress)
     if fmt == "text" and output is None and _stdout_is_terminal():
         from seed_kickoff.report.text import render_rich
 
