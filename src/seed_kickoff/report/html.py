@@ -59,8 +59,11 @@ _STATE_MARK = {"clear": "●", "thin": "◐", "missing": "·"}
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    return escape(_CONTROL.sub("\ufffd", str(text)), quote=True)
 
 
 def _verdict(seed: SeedResult) -> str:

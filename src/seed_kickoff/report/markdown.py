@@ -17,7 +17,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 def md(text: str) -> str:
     """Seed text as inert Markdown: no HTML, no links, no emphasis, no table breaks, one line."""
-    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"[\s\x00-\x1f\x7f]+", " ", text).strip()
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 

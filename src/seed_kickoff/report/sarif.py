@@ -76,10 +76,8 @@ def _location(paths: RepoPaths, seed_path: str | None, line: int | None) -> dict
         artifact = {"uri": quote(target), "uriBaseId": SRCROOT}
     else:
         artifact = {"uri": Path(target).as_uri()}
-    physical: dict[str, Any] = {"artifactLocation": artifact}
-    if line:
-        physical["region"] = {"startLine": line}
-    return {"physicalLocation": physical}
+    # A finding about a whole file points at its first line: code scanning wants a line.
+    return {"physicalLocation": {"artifactLocation": artifact, "region": {"startLine": line or 1}}}
 
 
 def _descriptor(rule_id: str, short: str, full: str, help_text: str, level: str) -> dict[str, Any]:
