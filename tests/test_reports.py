@@ -345,11 +345,12 @@ def test_html_questions_as_items_markdown_or_absent(hostile: CheckResult) -> Non
     checklist = (
         "# Questions\n\n## news.txt\n\n- [ ] Who are the users? <!-- q:news.txt:users -->\n"
         "- [x] Is there a budget? <script>x()</script> [see](https://evil.example/)\n"
-        "  ![pixel](https://evil.example/p.png)\n"
+        "  ![pixel](https://evil.example/p.png) <https://evil.example/auto>\n"
     )
     rendered = render_html(hostile, checklist)
     page = parse_html(rendered)
-    assert "Who are the users?" in rendered and "q:news.txt" not in rendered
+    assert "☐ Who are the users?" in rendered and "☑ Is there a budget?" in rendered
+    assert "q:news.txt" not in rendered
     assert "script" not in page.tags and "img" not in page.tags
     assert not [u for u in page.urls if u.startswith("http")]
     assert "No open questions" in render_html(hostile, [])

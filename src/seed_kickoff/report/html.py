@@ -11,7 +11,7 @@ from typing import TypeAlias
 
 from seed_kickoff import __version__
 from seed_kickoff.model import DIMENSIONS, CheckResult, SeedResult
-from seed_kickoff.report.outcome import seed_outcome, waiver_text
+from seed_kickoff.report.outcome import OUTCOME_LABEL, seed_outcome, waiver_text
 from seed_kickoff.report.text import finding_line, gate_line, key_signals
 
 # The questions checklist: plain items, or the Markdown `kickoff questions` writes.
@@ -57,6 +57,8 @@ footer { margin-top: 2rem; color: #757575; font-size: .8rem; }
 
 _STATE_MARK = {"clear": "●", "thin": "◐", "missing": "·"}
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# A task-list item as markdown-it renders it (commonmark has no task lists): tight or loose.
+_TASK = re.compile(r"(<li>\s*(?:<p>)?)\[([ xX])\] ")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -77,12 +79,12 @@ def _verdict_table(result: CheckResult) -> list[str]:
         "<thead><tr><th>seed</th><th>title</th><th>verdict</th><th>genre</th>"
         "<th>confidence</th><th>gate</th></tr></thead><tbody>",
     ]
-    for seed in result.seeds:
+    for number, seed in enumerate(result.seeds):
         out.append(
-            f"<tr><td><a href='#{_anchor(seed)}'>{_e(seed.path)}</a></td>"
+            f"<tr><td><a href='#{_anchor(number)}'>{_e(seed.path)}</a></td>"
             f"<td>{_e(seed.title or '')}</td><td>{_verdict(seed)}</td>"
             f"<td>{_e(seed.judgement.genre)}</td><td>{seed.judgement.confidence:.2f}</td>"
-            f"<td>{_e(seed_outcome(result, seed))}</td></tr>"
+            f"<td>{_e(OUTCOME_LABEL[seed_outcome(result, seed)])}</td></tr>"
         )
     out.append("</tbody></table>")
     return out
@@ -112,15 +114,15 @@ def _heatmap(result: CheckResult) -> list[str]:
     return out
 
 
-def _anchor(seed: SeedResult) -> str:
-    return "seed-" + re.sub(r"[^A-Za-z0-9_-]+", "-", seed.path)
+def _anchor(number: int) -> str:
+    return f"seed-{number + 1}"  # by position: seed paths may hold anything
 
 
-def _seed_section(seed: SeedResult) -> list[str]:
+def _seed_section(seed: SeedResult, number: int) -> list[str]:
     j = seed.judgement
     title = f" <small>{_e(seed.title)}</small>" if seed.title else ""
     out = [
-        f"<section class='seed' id='{_anchor(seed)}'>",
+        f"<section class='seed' id='{_anchor(number)}'>",
         f"<h3>{_e(seed.path)}{title}</h3>",
         f"<p>{_verdict(seed)}, {_e(j.genre)}, confidence {j.confidence:.2f}</p>",
     ]
@@ -153,8 +155,10 @@ def _questions(questions: Questions) -> list[str]:
         from markdown_it import MarkdownIt
 
         # Raw HTML stays text, and nothing may pull in an asset or lead off the page.
-        renderer = MarkdownIt("commonmark", {"html": False}).disable(["image", "link"])
-        out.append(f"<div class='questions'>{renderer.render(_COMMENT.sub('', questions))}</div>")
+        renderer = MarkdownIt("commonmark", {"html": False}).disable(["image", "link", "autolink"])
+        rendered = renderer.render(_COMMENT.sub("", questions))
+        rendered = _TASK.sub(lambda m: m.group(1) + ("☐ " if m.group(2) == " " else "☑ "), rendered)
+        out.append(f"<div class='questions'>{rendered}</div>")
     elif questions:
         out.append("<ul class='questions'>")
         out.extend(f"<li>{_e(item)}</li>" for item in questions)
@@ -182,8 +186,8 @@ def render_html(result: CheckResult, questions: Questions = None) -> str:
         *_heatmap(result),
         "<h2>Evidence</h2>",
     ]
-    for seed in result.seeds:
-        out.extend(_seed_section(seed))
+    for number, seed in enumerate(result.seeds):
+        out.extend(_seed_section(seed, number))
     findings = result.findings
     if findings:
         out.append("<h2>Findings</h2><ul>")

@@ -14,6 +14,12 @@ from seed_kickoff.report.text import key_signals
 # pass: counted by the gate. waived: a person accepted it (see its waiver). fail: not counted and
 # the gate failed. warn: not counted, but the gate passed without it.
 Outcome = Literal["pass", "waived", "fail", "warn"]
+OUTCOME_LABEL: dict[Outcome, str] = {
+    "pass": "counted",
+    "waived": "waived",
+    "warn": "not counted",
+    "fail": "fails the gate",
+}
 
 
 def seed_outcome(result: CheckResult, seed: SeedResult) -> Outcome:
