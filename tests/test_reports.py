@@ -165,6 +165,14 @@ def test_sarif_paths_are_relative_to_the_repository_root(
     assert RepoPaths.for_seeds_dir(str(seeds), root=tmp_path / "elsewhere").relative is False
 
 
+def test_repo_paths_for_a_seeds_dir_at_the_root_or_below(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    at_root = RepoPaths.for_seeds_dir(str(tmp_path), root=tmp_path)
+    below = RepoPaths.for_seeds_dir(str(tmp_path / "seeds"), root=tmp_path)
+    assert at_root.path("a b/c.md") == "a b/c.md" and at_root.path(None) == "."
+    assert below.path("c.md") == "seeds/c.md" and below.path(None) == "seeds"
+
+
 def test_sarif_fingerprints_survive_moved_lines(make_seeds: MakeSeeds) -> None:
     first = sarif_dict(run(make_seeds({"news.txt": NEWS}, name="a")), root=Path("/"))
     moved = sarif_dict(run(make_seeds({"news.txt": "\n\n\n" + NEWS}, name="a")), root=Path("/"))
@@ -375,6 +383,7 @@ class _Tty(io.StringIO):
 def test_progress_only_for_a_terminal_outside_ci() -> None:
     assert progress_wanted(_Tty(), {}) is True
     assert progress_wanted(_Tty(), {"CI": "true"}) is False
+    assert progress_wanted(_Tty(), {"CI": "false"}) is True
     assert progress_wanted(_Tty(), {"TERM": "dumb"}) is False
     assert progress_wanted(io.StringIO(), {}) is False
 
@@ -404,3 +413,17 @@ def test_cli_check_in_ci_prints_no_progress(monkeypatch: pytest.MonkeyPatch) -> 
 def test_junit_is_well_formed_xml_with_control_characters(hostile: CheckResult) -> None:
     root = ET.fromstring(render_junit(hostile))
     assert root.tag == "testsuites"
+
+
+def test_unreadable_seeds_fail_with_their_reason_in_every_ci_format(make_seeds: MakeSeeds) -> None:
+    from junitparser import JUnitXml
+
+    result = run(make_seeds({"blob.bin": b"\x00\x01binary\xff", "spec.md": SPEC}))
+    suite = next(iter(JUnitXml.fromstring(render_junit(result).encode())))
+    blob = next(c for c in suite if c.name == "blob.bin")
+    assert blob.result[0].type == "unreadable" and "binary" in blob.result[0].message
+    assert "::warning file=" in render_github(result)  # the gate passes on spec.md
+    data = sarif_dict(result)
+    validate_sarif(data)
+    levels = {r["ruleId"]: r["level"] for r in data["runs"][0]["results"]}
+    assert levels["kickoff/verdict/unreadable"] == "warning"

@@ -17,7 +17,7 @@ DELAY_SECONDS = 0.5
 
 def progress_wanted(stream: IO[str], env: Mapping[str, str]) -> bool:
     """Only for a person watching: stderr is a terminal and no CI system is running us."""
-    if env.get("CI") or env.get("TERM") == "dumb":
+    if env.get("CI", "").lower() not in ("", "0", "false") or env.get("TERM") == "dumb":
         return False
     try:
         return stream.isatty()
