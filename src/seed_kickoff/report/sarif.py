@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -116,7 +117,7 @@ class _Rules:
         self.descriptors: list[dict[str, Any]] = []
         self._index: dict[str, int] = {}
 
-    def use(self, rule_id: str, make: Any) -> int:
+    def use(self, rule_id: str, make: Callable[[], dict[str, Any]]) -> int:
         if rule_id not in self._index:
             self._index[rule_id] = len(self.descriptors)
             self.descriptors.append(make())
