@@ -19,6 +19,7 @@ from seed_kickoff.model import (
     GateResult,
     SeedIndex,
     SeedResult,
+    Verdict,
     Waiver,
 )
 from seed_kickoff.rules import RuleSet, load_rules
@@ -112,7 +113,7 @@ def apply_waivers(results: list[SeedResult], waivers: list[Waiver]) -> list[Find
 def evaluate_gate(
     results: list[SeedResult], findings: list[Finding], policy: GatePolicy
 ) -> GateResult:
-    counted = ("spec", "partial") if policy.count_partial else ("spec",)
+    counted: tuple[Verdict, ...] = ("spec", "partial") if policy.count_partial else ("spec",)
     specs = sum(1 for result in results if result.verdict in counted)
     errors = sum(1 for f in findings if f.level == "error") + sum(
         1 for result in results for f in result.findings if f.level == "error"
@@ -123,4 +124,4 @@ def evaluate_gate(
         reasons.append(f"{specs} {kind} seed(s), {policy.min_specs} required")
     if errors:
         reasons.append(f"{errors} seed error(s)")
-    return GateResult(not reasons, specs, policy.min_specs, errors, reasons)
+    return GateResult(not reasons, specs, policy.min_specs, errors, reasons, counted)

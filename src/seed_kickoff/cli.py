@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -80,7 +81,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    # The names of report.RENDERERS, listed here so that --help does not load every renderer.
+    type=click.Choice(["text", "json", "sarif", "junit", "github", "markdown", "html"]),
     default="text",
     show_default=True,
     help="Report format.",
@@ -108,7 +110,11 @@ def check(
 
     overrides = Overrides(seeds_dir, min_specs, count_partial, rule_packs, disable, max_bytes)
     settings = resolve_settings(overrides, config)
-    result = check_seeds(settings.seeds_dir, settings.check_options())
+    from seed_kickoff.report.progress import progress_for
+
+    progress = progress_for(lambda: _console(stderr=True), sys.stderr)
+    with progress or contextlib.nullcontext():
+        result = check_seeds(settings.seeds_dir, settings.check_options(), progress)
     if fmt == "text" and output is None and _stdout_is_terminal():
         from seed_kickoff.report.text import render_rich
 

@@ -153,6 +153,7 @@ class GateResult:
     required: int
     errors: int
     reasons: list[str]
+    counted: tuple[Verdict, ...] = ("spec",)  # the verdicts the gate counts as spec
 
 
 @dataclass

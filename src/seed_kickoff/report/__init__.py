@@ -7,6 +7,11 @@ from collections.abc import Callable
 
 from seed_kickoff.model import CheckResult
 from seed_kickoff.report.data import result_dict
+from seed_kickoff.report.github import render_github
+from seed_kickoff.report.html import render_html
+from seed_kickoff.report.junit import render_junit
+from seed_kickoff.report.markdown import render_markdown
+from seed_kickoff.report.sarif import render_sarif
 from seed_kickoff.report.text import render_plain
 
 
@@ -18,4 +23,9 @@ def render_json(result: CheckResult) -> str:
 RENDERERS: dict[str, Callable[[CheckResult], str]] = {
     "text": render_plain,
     "json": render_json,
+    "sarif": render_sarif,
+    "junit": render_junit,
+    "github": render_github,
+    "markdown": render_markdown,
+    "html": render_html,
 }

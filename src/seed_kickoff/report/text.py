@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 SIGNALS_SHOWN = 6
 _PLAIN_GLYPH = {"clear": "#", "thin": "+", "missing": "."}
 _RICH_GLYPH = {"clear": "[green]●[/]", "thin": "[yellow]◐[/]", "missing": "[dim]·[/]"}
+# The per-seed coverage bar: two cells per dimension, in DIMENSIONS order.
+_RICH_BAR = {"clear": "[green]██[/]", "thin": "[yellow]▓▓[/]", "missing": "[dim]░░[/]"}
 VERDICT_STYLE = {
     "spec": "bold green",
     "partial": "bold yellow",
@@ -25,6 +27,11 @@ LEGEND = "coverage: " + " ".join(f"{d}" for d in DIMENSIONS)
 
 def coverage_bar(seed: SeedResult, glyphs: dict[str, str]) -> str:
     return "".join(glyphs[seed.judgement.coverage[d].state] for d in DIMENSIONS)
+
+
+def coverage_counts(seed: SeedResult) -> str:
+    states = [seed.judgement.coverage[d].state for d in DIMENSIONS]
+    return ", ".join(f"{states.count(s)} {s}" for s in ("clear", "thin", "missing"))
 
 
 def key_signals(seed: SeedResult, limit: int = SIGNALS_SHOWN) -> list[Signal]:
@@ -135,6 +142,9 @@ def render_rich(result: CheckResult, console: Console) -> None:
             f"[bold]{escape(seed.path)}[/]{title}: [{VERDICT_STYLE[seed.verdict]}]{seed.verdict}[/], "
             f"{j.genre}, confidence {j.confidence:.2f}",
             highlight=False,
+        )
+        console.print(
+            f"  {coverage_bar(seed, _RICH_BAR)} [dim]{coverage_counts(seed)}[/]", highlight=False
         )
         if seed.waiver:
             console.print(
