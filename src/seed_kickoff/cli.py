@@ -68,6 +68,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--min-specs", type=click.IntRange(min=0), help="Spec seeds the gate needs [1].")
 @click.option("--count-partial/--no-count-partial", default=None, help="Count partial as spec.")
 @click.option("--max-bytes", type=click.IntRange(min=1), help="Bytes read per seed [5 MB].")
+@click.option(
+    "--questions",
+    "questions_file",
+    type=click.Path(path_type=Path),
+    help="Also write or update the questions checklist FILE.",
+)
 def check(
     seeds_dir: Path | None,
     fmt: str,
@@ -75,6 +81,7 @@ def check(
     min_specs: int | None,
     count_partial: bool | None,
     max_bytes: int | None,
+    questions_file: Path | None,
 ) -> None:
     """Judge every seed in SEEDS_DIR (default: seeds) and exit by the gate."""
     from seed_kickoff.check import CheckOptions, check_seeds
@@ -89,6 +96,11 @@ def check(
     if max_bytes is not None:
         options.max_bytes = max_bytes
     result = check_seeds(seeds_dir or Path("seeds"), options)
+    if questions_file is not None:
+        from seed_kickoff.checklist import write_checklist
+        from seed_kickoff.questions import build_questions
+
+        write_checklist(questions_file, build_questions(result))
     if fmt == "text" and output is None and _stdout_is_terminal():
         from seed_kickoff.report.text import render_rich
 
@@ -110,6 +122,30 @@ def explain(seed: Path, fmt: str) -> None:
         click.echo(render_explain_json(result), nl=False)
     else:
         click.echo(render_explain_text(result), nl=False)
+
+
+@cli.command()
+@click.argument("seeds_dir", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write or update the checklist FILE."
+)
+@click.option("--all", "show_all", is_flag=True, help="Every question, not the top ten a seed.")
+def questions(seeds_dir: Path | None, output: Path | None, show_all: bool) -> None:
+    """Write the questions checklist for the design meeting (Markdown task list)."""
+    from seed_kickoff.check import check_seeds
+    from seed_kickoff.checklist import render_checklist, write_checklist
+    from seed_kickoff.questions import build_questions
+
+    sections = build_questions(check_seeds(seeds_dir or Path("seeds")), show_all=show_all)
+    if output is not None:
+        changed = write_checklist(output, sections)
+        click.echo(f"{'updated' if changed else 'unchanged'}: {output}", err=True)
+    elif _stdout_is_terminal():
+        from rich.markdown import Markdown
+
+        _console().print(Markdown(render_checklist(sections)))
+    else:
+        click.echo(render_checklist(sections), nl=False)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
