@@ -51,7 +51,8 @@ def render_checklist(sections: list[QuestionSection], existing: str | None = Non
     if existing is None or not existing.strip():
         lines = [TITLE, "", *INTRO.split("\n")]
     else:
-        lines = existing.splitlines()
+        # Split on the file's own line ends only: any other character people wrote stays as is.
+        lines = existing.removesuffix(newline).split(newline)
     _merge(lines, sections)
     return newline.join(lines) + newline
 

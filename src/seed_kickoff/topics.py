@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 # Enough text to find what a document is about; the rest only repeats it.
 MAX_CHARS = 40_000
@@ -35,7 +36,8 @@ _STOPWORDS_TEXT = """
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+# One pass of one regex: a word, a sentence end, or anything else that splits a phrase.
+_TOKEN = re.compile(r"([A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z])|([.!?:;]+)|([^A-Za-z\s.!?:;]+|\n)")
 
 
 def extract_topics(lines: Sequence[str], limit: int = DEFAULT_LIMIT) -> list[str]:
@@ -44,33 +46,30 @@ def extract_topics(lines: Sequence[str], limit: int = DEFAULT_LIMIT) -> list[str
     Common-noun phrases (written in lowercase) come first: they name what a text is about
     ("video link", "parliamentary meeting"); recurring names ("Standing Committee") fill the rest.
     """
-    phrases: Counter[str] = Counter()  # stem key -> count
-    names: Counter[str] = Counter()
-    surface: dict[str, Counter[str]] = {}  # stem key -> the forms it was written in
-    budget = MAX_CHARS
-    for line in lines:
-        if budget <= 0:
-            break
-        budget -= len(line) + 1
-        for run, is_name in _runs(line):
-            target = names if is_name else phrases
-            sizes = (1, 2, 3) if not is_name else (len(run),)
-            for size in sizes:
-                for start in range(len(run) - size + 1):
-                    words = run[start : start + size]
-                    key = " ".join(_stem(w) for w in words)
-                    target[key] += 1
-                    surface.setdefault(key, Counter())[" ".join(words)] += 1
+    text = "\n".join(lines)[:MAX_CHARS]
+    phrases: Counter[tuple[str, ...]] = Counter()
+    names: Counter[tuple[str, ...]] = Counter()
+    surface: dict[tuple[str, ...], str] = {}  # key -> the form it was first written in
+    for run, is_name in _runs(text):
+        stems = tuple(_stem(word) for word in run)
+        if is_name:
+            names[stems] += 1
+            surface.setdefault(stems, " ".join(run))
+            continue
+        for size in (1, 2, 3):
+            for start in range(len(run) - size + 1):
+                key = stems[start : start + size]
+                phrases[key] += 1
+                if key not in surface:
+                    surface[key] = " ".join(run[start : start + size])
     # A phrase is a topic when it recurs. Phrases of several words say more than single words, so
     # they come first; among them, longer ones weigh more.
     scored = sorted(
-        (
-            (-count * (1 + 0.5 * key.count(" ")) - (100 if " " in key else 0), key)
-            for key, count in phrases.items()
-            if count >= (2 if " " in key else 3)
-        ),
+        (-count * (1 + 0.5 * (len(key) - 1)) - (100 if len(key) > 1 else 0), key)
+        for key, count in phrases.items()
+        if count >= (2 if len(key) > 1 else 3)
     )
-    chosen: list[str] = []
+    chosen: list[tuple[str, ...]] = []
     for _, key in scored:
         if any(_overlaps(key, kept) for kept in chosen):
             continue  # "video link" already says what "video" or "link" would
@@ -79,14 +78,15 @@ def extract_topics(lines: Sequence[str], limit: int = DEFAULT_LIMIT) -> list[str
             break
     named = sorted((-count, key) for key, count in names.items() if count >= 3)
     chosen.extend(key for _, key in named[: max(0, limit - len(chosen))])
-    return [surface[key].most_common(1)[0][0] for key in chosen]
+    return [surface[key] for key in chosen]
 
 
-def _overlaps(a: str, b: str) -> bool:
-    wa, wb = set(a.split()), set(b.split())
+def _overlaps(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    wa, wb = set(a), set(b)
     return wa <= wb or wb <= wa
 
 
+@lru_cache(maxsize=8192)
 def _stem(word: str) -> str:
     """Plural and singular count as one: "meetings" and "meeting"."""
     if len(word) > 4 and word.endswith("ies"):
@@ -96,43 +96,42 @@ def _stem(word: str) -> str:
     return word
 
 
-def _runs(line: str) -> list[tuple[list[str], bool]]:
-    """Runs of content words in ``line``: (words, is a name). Stopwords and punctuation split.
+def _runs(text: str) -> list[tuple[list[str], bool]]:
+    """Runs of content words: (words, is a name). Stopwords, punctuation and line ends split.
 
     Lowercase words form phrases; capitalised words not at a sentence start form names.
     """
     runs: list[tuple[list[str], bool]] = []
     current: list[str] = []
     current_name = False
-    last_end = 0
     sentence_start = True
-    for match in _WORD.finditer(line):
-        gap = line[last_end : match.start()]
-        last_end = match.end()
-        raw = match.group(0).replace("’", "'")
+    for match in _TOKEN.finditer(text):
+        raw = match.group(1)
+        if raw is None:  # punctuation, digits or a line end: the phrase ends here
+            if current:
+                runs.append((current, current_name))
+                current = []
+            sentence_start = sentence_start or match.group(2) is not None or match.group(0) == "\n"
+            continue
         word = raw.lower()
-        breaks = any(ch in _BREAKS for ch in gap) or any(ch.isdigit() for ch in gap)
-        if any(ch in ".!?:;" for ch in gap):
-            sentence_start = True
-        is_name = raw[0].isupper()
-        possessive = word.endswith("'s")
-        if possessive:
-            word = word[:-2]
-        skip = word in STOPWORDS or len(word) < 3 or (is_name and sentence_start)
-        if current and (breaks or skip or is_name != current_name):
+        if word.endswith(("'s", "’s")):
+            raw, word = raw[:-2], word[:-2]
+            possessive = True
+        else:
+            possessive = False
+        is_name = raw[:1].isupper()
+        skip = len(word) < 3 or word in STOPWORDS or (is_name and sentence_start)
+        sentence_start = False
+        if current and (skip or is_name != current_name):
             runs.append((current, current_name))
             current = []
-        sentence_start = False
         if skip:
             continue
         current_name = is_name
-        current.append(raw.removesuffix("'s") if is_name else word)
-        if possessive:
+        current.append(raw if is_name else word)
+        if possessive:  # "People's Congress": the possessive closes the phrase
             runs.append((current, current_name))
             current = []
     if current:
         runs.append((current, current_name))
     return runs
-
-
-_BREAKS = frozenset(',.;:!?()"“”[]{}|/')
