@@ -93,6 +93,14 @@ def test_no_spec_seed_puts_blocking_questions_first(make_seeds: MakeSeeds) -> No
     assert all(q.kind == "genre" for q in news.questions)
 
 
+def test_a_seed_named_blocking_keeps_its_own_section(make_seeds: MakeSeeds) -> None:
+    sections = build_questions(check_seeds(make_seeds({"blocking": NEWS})))
+    assert [s.anchor for s in sections] == ["*", "blocking"]
+    text = render_checklist(sections)
+    assert "<!-- q-section:* -->" in text and "<!-- q-section:blocking -->" in text
+    assert render_checklist(sections, text) == text
+
+
 def test_thin_dimension_question_says_what_was_found() -> None:
     result = check_seeds(EXAMPLES)
     spec = next(s for s in build_questions(result) if s.key == "tide-logger-spec.md")

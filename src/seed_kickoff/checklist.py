@@ -20,7 +20,7 @@ from pathlib import Path
 
 from seed_kickoff.atomic import atomic_write_text
 from seed_kickoff.errors import OutputError
-from seed_kickoff.questions import Question, QuestionSection, seed_key
+from seed_kickoff.questions import Question, QuestionSection
 
 TITLE = "# Questions for the kickoff meeting"
 INTRO = (
@@ -109,7 +109,7 @@ def _merge(lines: list[str], sections: list[QuestionSection]) -> None:
     # 2. Section by section: heading, new questions, end line.
     present = set(parsed.items)
     for section in sections:
-        key = seed_key(section.key)
+        key = section.anchor
         shown = {q.id for q in section.questions[: section.shown]}
         new = [q for q in section.questions if q.id in shown and q.id not in present]
         hidden = sum(1 for q in section.questions if q.id not in shown and q.id not in present)
@@ -136,7 +136,7 @@ def _merge(lines: list[str], sections: list[QuestionSection]) -> None:
         lines[at:at] = block
         parsed = _parse(lines)  # positions moved; files are small, clarity wins
     # 3. Sections whose seed has gone: no "more questions" to promise any longer.
-    for key in set(parsed.ends) - {seed_key(s.key) for s in sections}:
+    for key in set(parsed.ends) - {s.anchor for s in sections}:
         lines[parsed.ends[key]] = _end_line(key, 0)
 
 
@@ -154,8 +154,7 @@ def _insertion_point(lines: list[str], parsed: _Parsed, key: str) -> int | None:
 
 
 def _section_of(qid: str) -> str:
-    seed = qid.split(":")[1]
-    return "blocking" if seed == "*" else seed
+    return qid.split(":")[1]
 
 
 def _item_line(question: Question) -> str:

@@ -26,7 +26,7 @@ BLOCKING = "blocking"
 # The id's seed part for questions that belong to no single seed.
 ALL_SEEDS = "*"
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._/@+*-]+")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._/@+-]+")
 _KIND_ORDER = {"problem": 0, "blocking": 0, "genre": 0, "gap": 1, "smell": 2}
 
 
@@ -46,6 +46,12 @@ class QuestionSection:
     title: str
     questions: list[Question] = field(default_factory=list)  # every open question, by priority
     shown: int = 0  # how many of them a checklist shows
+    # The section's key in ids and checklist markers: the seed's path made safe, * for blocking.
+    anchor: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.anchor:
+            self.anchor = seed_key(self.key)
 
     @property
     def hidden(self) -> int:
@@ -98,12 +104,14 @@ def build_questions(
 
 
 def seed_key(path: str) -> str:
-    """A seed path as it appears in an id: no spaces, colons or comment delimiters."""
+    """A seed path as it appears in an id: no spaces, colons, ``*`` or comment delimiters."""
     return _UNSAFE.sub("_", path).replace("--", "-_") or "_"
 
 
 def _blocking(templates: Templates) -> QuestionSection:
-    section = QuestionSection(BLOCKING, "Blocking: no seed specifies a system yet")
+    section = QuestionSection(
+        BLOCKING, "Blocking: no seed specifies a system yet", anchor=ALL_SEEDS
+    )
     for item in templates.blocking:
         section.questions.append(
             Question(
@@ -124,7 +132,7 @@ def _seed_section(
     label = _genre_label(judgement.genre)
     title = f"{seed.path}: {seed.verdict}, {label}"
     section = QuestionSection(seed.path, title)
-    key = seed_key(seed.path)
+    key = section.anchor
     if seed.verdict in ("unreadable", "unsupported"):
         reason = judgement.reasons[0] if judgement.reasons else seed.verdict
         text = templates.problem.format(seed=seed.path, reason=reason)
