@@ -112,6 +112,11 @@ def test_real_seed_questions(tmp_path: Path) -> None:
     assert "video link" in out
     out_file = tmp_path / "QUESTIONS.md"
     check_edits_survive(seeds, out_file)
+    # check --questions writes the same checklist, and still fails the gate.
+    fresh = tmp_path / "FROM-CHECK.md"
+    code, _, _ = invoke(["check", str(seeds), "--questions", str(fresh)])
+    assert code == 1
+    assert fresh.read_text(encoding="utf-8") == out
 
 
 @needs_shared
