@@ -101,6 +101,19 @@ def test_a_seed_named_blocking_keeps_its_own_section(make_seeds: MakeSeeds) -> N
     assert render_checklist(sections, text) == text
 
 
+def test_every_genre_template_is_known_and_formats() -> None:
+    from seed_kickoff.judge import load_model
+    from seed_kickoff.questions import load_templates
+
+    templates = load_templates()
+    genres = load_model().genres
+    for genre, items in templates.genres.items():
+        assert genre == "default" or genres[genre].family == "non-spec"
+        for item in items:
+            for text in (item["text"], item.get("fallback", "")):
+                text.format(seed="s", genre="g", topics="t")
+
+
 def test_thin_dimension_question_says_what_was_found() -> None:
     result = check_seeds(EXAMPLES)
     spec = next(s for s in build_questions(result) if s.key == "tide-logger-spec.md")

@@ -83,6 +83,11 @@ def load_templates() -> Templates:
         raise ConfigError(f"questions.yaml is malformed: {err}", str(path)) from None
     if set(templates.dimensions) != set(DIMENSIONS) or "default" not in templates.genres:
         raise ConfigError("questions.yaml needs every dimension and a default genre", str(path))
+    for item in [*templates.blocking, *(i for items in templates.genres.values() for i in items)]:
+        if not item.get("id") or not item.get("text") or item.get("dimension") not in DIMENSIONS:
+            raise ConfigError(
+                f"questions.yaml: item needs id, text and a dimension: {item}", str(path)
+            )
     return templates
 
 
