@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, MakeSeeds
-from seed_kickoff.check import check_seeds, judge_document
+from seed_kickoff.check import CheckOptions, check_seeds, judge_document
 from seed_kickoff.checklist import render_checklist, write_checklist
-from seed_kickoff.errors import OutputError
+from seed_kickoff.errors import OutputError, RulePackError
 from seed_kickoff.loader import load_seed
 from seed_kickoff.model import DIMENSIONS
 from seed_kickoff.questions import TOP, Question, QuestionSection, build_questions
@@ -379,3 +379,20 @@ def test_merge_keeps_people_text_and_ticks_and_is_stable(
         assert any(line.startswith("- [x] ") and f"<!-- {ticked_id} -->" in line for line in out)
     # Regenerating again changes nothing.
     assert render_checklist(after, merged) == merged
+
+
+def test_a_bad_question_template_is_a_rule_pack_error(
+    make_seeds: MakeSeeds, tmp_path: Path
+) -> None:
+    pack = tmp_path / "mine.yaml"
+    pack.write_text(
+        "rules:\n  - id: mine.vague\n    smell: vague\n    pattern: 'shiny'\n    weight: 0\n"
+        "    message: shiny\n    question: 'line {line} says {word}'\n",
+        encoding="utf-8",
+    )
+    spec = (EXAMPLES / "tide-logger-spec.md").read_text(encoding="utf-8")
+    seeds = make_seeds({"spec.md": spec + "\nThe logger is shiny.\n"})
+    ruleset = load_rules([pack])
+    result = check_seeds(seeds, CheckOptions(ruleset=ruleset))
+    with pytest.raises(RulePackError, match=r"mine\.vague"):
+        build_questions(result, ruleset)

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from seed_kickoff.errors import ConfigError
+from seed_kickoff.errors import ConfigError, RulePackError
 from seed_kickoff.judge import load_model
 from seed_kickoff.model import DIMENSIONS, CheckResult, SeedResult, Signal
 from seed_kickoff.rules import Rule, RuleSet, load_rules
@@ -246,8 +246,14 @@ def _smell_questions(
 
 
 def _smell_text(rule: Rule, signal: Signal) -> str:
-    template = rule.question or "line {line} says {text!r}: " + rule.message + "?"
-    return template.format(line=signal.line, text=signal.text)
+    if rule.question is None:
+        return f"line {signal.line} says {signal.text!r}: {rule.message}?"
+    try:
+        return rule.question.format(line=signal.line, text=signal.text)
+    except (KeyError, IndexError, ValueError) as err:
+        raise RulePackError(
+            f"'question' may use only {{line}} and {{text}} ({err})", rule.pack, rule.id
+        ) from None
 
 
 def _slug(text: str) -> str:
