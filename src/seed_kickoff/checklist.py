@@ -106,8 +106,12 @@ def _merge(lines: list[str], sections: list[QuestionSection]) -> None:
             elif not _STRUCK.match(text):
                 text = f"~~{text}~~{RESOLVED}"
             lines[number] = f"{match['indent']}- [{match['mark']}] {text} <!-- {qid} -->"
-    # 2. Section by section: heading, new questions, end line.
+    # 2. Section by section: heading, new questions, end line. Insertions are collected against the
+    # parsed positions and applied at the end, bottom first, so no position moves under another.
     present = set(parsed.items)
+    ends = sorted(parsed.ends.values())
+    after_last = ends[-1] + 1 if ends else len(lines)
+    inserts: dict[int, list[str]] = {}
     for section in sections:
         key = section.anchor
         shown = {q.id for q in section.questions[: section.shown]}
@@ -122,25 +126,24 @@ def _merge(lines: list[str], sections: list[QuestionSection]) -> None:
         if not new:
             continue
         block = [_item_line(q) for q in new]
-        at = _insertion_point(lines, parsed, key)
+        at = _insertion_point(parsed, key)
         if at is None:  # a section new to the file: after the last section, or at the end
-            ends = sorted(parsed.ends.values())
-            at = ends[-1] + 1 if ends else len(lines)
+            at = after_last
             block = ["", heading, "", *block, "", end]
-            if key in parsed.ends or key in parsed.sections:
-                block = block[:-1]  # its end line is still in the file
         else:
             block = [*block, ""]
             if at > 0 and lines[at - 1].strip():
                 block.insert(0, "")
-        lines[at:at] = block
-        parsed = _parse(lines)  # positions moved; files are small, clarity wins
+        inserts.setdefault(at, []).extend(block)
+    for at in sorted(inserts, reverse=True):
+        lines[at:at] = inserts[at]
+    parsed = _parse(lines)
     # 3. Sections whose seed has gone: no "more questions" to promise any longer.
     for key in set(parsed.ends) - {s.anchor for s in sections}:
         lines[parsed.ends[key]] = _end_line(key, 0)
 
 
-def _insertion_point(lines: list[str], parsed: _Parsed, key: str) -> int | None:
+def _insertion_point(parsed: _Parsed, key: str) -> int | None:
     """Where new questions of section ``key`` go: before its end line, after its last question,
     or after its heading; None when the section is not in the file."""
     if key in parsed.ends:

@@ -95,12 +95,16 @@ def check(
     options = CheckOptions(policy=policy)
     if max_bytes is not None:
         options.max_bytes = max_bytes
+    if questions_file is not None:
+        from seed_kickoff.rules import load_rules
+
+        options.ruleset = load_rules()  # loaded once, for the judgement and the questions
     result = check_seeds(seeds_dir or Path("seeds"), options)
     if questions_file is not None:
         from seed_kickoff.checklist import write_checklist
         from seed_kickoff.questions import build_questions
 
-        write_checklist(questions_file, build_questions(result))
+        write_checklist(questions_file, build_questions(result, options.ruleset))
     if fmt == "text" and output is None and _stdout_is_terminal():
         from seed_kickoff.report.text import render_rich
 
@@ -132,11 +136,14 @@ def explain(seed: Path, fmt: str) -> None:
 @click.option("--all", "show_all", is_flag=True, help="Every question, not the top ten a seed.")
 def questions(seeds_dir: Path | None, output: Path | None, show_all: bool) -> None:
     """Write the questions checklist for the design meeting (Markdown task list)."""
-    from seed_kickoff.check import check_seeds
+    from seed_kickoff.check import CheckOptions, check_seeds
     from seed_kickoff.checklist import render_checklist, write_checklist
     from seed_kickoff.questions import build_questions
+    from seed_kickoff.rules import load_rules
 
-    sections = build_questions(check_seeds(seeds_dir or Path("seeds")), show_all=show_all)
+    ruleset = load_rules()
+    result = check_seeds(seeds_dir or Path("seeds"), CheckOptions(ruleset=ruleset))
+    sections = build_questions(result, ruleset, show_all=show_all)
     if output is not None:
         changed = write_checklist(output, sections)
         click.echo(f"{'updated' if changed else 'unchanged'}: {output}", err=True)

@@ -70,7 +70,9 @@ class Templates:
 @lru_cache(maxsize=1)
 def load_templates() -> Templates:
     path = resources.files("seed_kickoff") / "packs" / "questions.yaml"
-    data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # libyaml's safe loader when present: the pure-Python one costs more than the questions.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     try:
         templates = Templates(
             blocking=[dict(item) for item in data["blocking"]],
