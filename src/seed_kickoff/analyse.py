@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
@@ -75,10 +76,17 @@ def _scan(rule: Rule, view: _ScopedText, result: Analysis) -> None:
                     Signal(
                         rule=rule.id,
                         line=line,
-                        text=match.group(0).strip()[:_EXCERPT] or match.group(0)[:_EXCERPT],
+                        text=_flagged(match),
                         weight=rule.weight,
                         dimension=rule.dimension,
                         genre=rule.genre,
                         message=rule.message,
                     )
                 )
+
+
+def _flagged(match: re.Match[str]) -> str:
+    """The matched text, or only its ``flag`` group: a smell cites its word, not its context."""
+    if "flag" in match.re.groupindex and match.group("flag"):
+        return match.group("flag")[:_EXCERPT]
+    return match.group(0).strip()[:_EXCERPT] or match.group(0)[:_EXCERPT]

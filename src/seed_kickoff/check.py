@@ -23,6 +23,10 @@ from seed_kickoff.model import (
     Waiver,
 )
 from seed_kickoff.rules import RuleSet, load_rules
+from seed_kickoff.topics import extract_topics
+
+# Lines whose words can name a topic: prose, not code or metadata.
+_PROSE = frozenset({"text", "heading", "list", "quote", "table"})
 
 
 @dataclass
@@ -42,6 +46,11 @@ def ensure_seeds_dir(seeds_dir: Path) -> None:
 
 def judge_document(doc: Document, ruleset: RuleSet, listed: bool = True) -> SeedResult:
     judgement = judge(doc, analyse(doc, ruleset), ruleset)
+    if judgement.verdict == "non-spec":
+        # The text is gone after this call (streaming); keep what the questions need from it.
+        judgement.topics = extract_topics(
+            [line for line, kind in zip(doc.lines, doc.kinds, strict=True) if kind in _PROSE]
+        )
     return SeedResult(
         path=doc.path,
         title=doc.title,

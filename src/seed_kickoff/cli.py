@@ -91,6 +91,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--min-specs", type=click.IntRange(min=0), help="Spec seeds the gate needs [1].")
 @click.option("--count-partial/--no-count-partial", default=None, help="Count partial as spec.")
 @click.option("--max-bytes", type=click.IntRange(min=1), help="Bytes read per seed [5 MB].")
+@click.option(
+    "--questions",
+    "questions_file",
+    type=click.Path(path_type=Path),
+    help="Also write or update the questions checklist FILE.",
+)
 @config_options
 def check(
     seeds_dir: Path | None,
@@ -99,6 +105,7 @@ def check(
     min_specs: int | None,
     count_partial: bool | None,
     max_bytes: int | None,
+    questions_file: Path | None,
     config: Path | None,
     rule_packs: tuple[Path, ...],
     disable: tuple[str, ...],
@@ -110,11 +117,17 @@ def check(
 
     overrides = Overrides(seeds_dir, min_specs, count_partial, rule_packs, disable, max_bytes)
     settings = resolve_settings(overrides, config)
+    options = settings.check_options()  # rules loaded once, for the judgement and the questions
     from seed_kickoff.report.progress import progress_for
 
     progress = progress_for(lambda: _console(stderr=True), sys.stderr)
     with progress or contextlib.nullcontext():
-        result = check_seeds(settings.seeds_dir, settings.check_options(), progress)
+        result = check_seeds(settings.seeds_dir, options, progress)
+    if questions_file is not None:
+        from seed_kickoff.checklist import write_checklist
+        from seed_kickoff.questions import build_questions
+
+        write_checklist(questions_file, build_questions(result, options.ruleset))
     if fmt == "text" and output is None and _stdout_is_terminal():
         from seed_kickoff.report.text import render_rich
 
@@ -207,6 +220,44 @@ def index_command(seeds_dir: Path | None, check_only: bool, config: Path | None)
         click.echo(f"{report.index_path} lists every seed")
     passed = report.clean if check_only else not report.dangling
     sys.exit(EXIT_PASS if passed else EXIT_FAIL)
+
+
+@cli.command()
+@click.argument("seeds_dir", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write or update the checklist FILE."
+)
+@click.option("--all", "show_all", is_flag=True, help="Every question, not the top ten a seed.")
+@config_options
+def questions(
+    seeds_dir: Path | None,
+    output: Path | None,
+    show_all: bool,
+    config: Path | None,
+    rule_packs: tuple[Path, ...],
+    disable: tuple[str, ...],
+) -> None:
+    """Write the questions checklist for the design meeting (Markdown task list)."""
+    from seed_kickoff.check import check_seeds
+    from seed_kickoff.checklist import render_checklist, write_checklist
+    from seed_kickoff.config import Overrides, resolve_settings
+    from seed_kickoff.questions import build_questions
+
+    overrides = Overrides(seeds_dir, packs=rule_packs, disable=disable, questions_output=output)
+    settings = resolve_settings(overrides, config)
+    options = settings.check_options()
+    result = check_seeds(settings.seeds_dir, options)
+    sections = build_questions(result, options.ruleset, show_all=show_all)
+    output = settings.questions_output
+    if output is not None:
+        changed = write_checklist(output, sections)
+        click.echo(f"{'updated' if changed else 'unchanged'}: {output}", err=True)
+    elif _stdout_is_terminal():
+        from rich.markdown import Markdown
+
+        _console().print(Markdown(render_checklist(sections)))
+    else:
+        click.echo(render_checklist(sections), nl=False)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

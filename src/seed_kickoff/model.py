@@ -113,6 +113,8 @@ class Judgement:
     reasons: list[str]  # short sentences explaining the verdict, strongest first
     scores: dict[str, float] = field(default_factory=dict)  # spec/non-spec totals used
     language: str | None = None
+    # Key phrases of a non-spec seed, from its own text (topics.py): what the questions name.
+    topics: list[str] = field(default_factory=list)
 
 
 @dataclass
