@@ -427,3 +427,15 @@ def test_unreadable_seeds_fail_with_their_reason_in_every_ci_format(make_seeds: 
     validate_sarif(data)
     levels = {r["ruleId"]: r["level"] for r in data["runs"][0]["results"]}
     assert levels["kickoff/verdict/unreadable"] == "warning"
+
+
+def test_html_from_check_carries_the_questions_checklist(tmp_path: Path) -> None:
+    from test_cli_check import invoke
+
+    out = tmp_path / "report.html"
+    code, _, _ = invoke(["check", str(EXAMPLES), "--format", "html", "-o", str(out)])
+    assert code == 0
+    page = out.read_text(encoding="utf-8")
+    # The thin brief's section and one of its gap questions appear in the meeting report.
+    assert "tide-app-brief.md" in page
+    assert "☐" in page

@@ -123,15 +123,25 @@ def check(
     progress = progress_for(lambda: _console(stderr=True), sys.stderr)
     with progress or contextlib.nullcontext():
         result = check_seeds(settings.seeds_dir, options, progress)
-    if questions_file is not None:
-        from seed_kickoff.checklist import write_checklist
+    sections = None
+    if questions_file is not None or fmt == "html":
         from seed_kickoff.questions import build_questions
 
-        write_checklist(questions_file, build_questions(result, options.ruleset))
+        sections = build_questions(result, options.ruleset)
+    if questions_file is not None and sections is not None:
+        from seed_kickoff.checklist import write_checklist
+
+        write_checklist(questions_file, sections)
     if fmt == "text" and output is None and _stdout_is_terminal():
         from seed_kickoff.report.text import render_rich
 
         render_rich(result, _console())
+    elif fmt == "html" and sections is not None:
+        from seed_kickoff.checklist import render_checklist
+        from seed_kickoff.report.html import render_html
+
+        # The meeting report carries the questions checklist too.
+        write_output(render_html(result, render_checklist(sections)), output)
     else:
         write_output(RENDERERS[fmt](result), output)
     sys.exit(EXIT_PASS if result.gate.passed else EXIT_FAIL)
