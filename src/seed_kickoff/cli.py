@@ -68,6 +68,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--min-specs", type=click.IntRange(min=0), help="Spec seeds the gate needs [1].")
 @click.option("--count-partial/--no-count-partial", default=None, help="Count partial as spec.")
 @click.option("--max-bytes", type=click.IntRange(min=1), help="Bytes read per seed [5 MB].")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=1, help="Judge seeds in N processes."
+)
 def check(
     seeds_dir: Path | None,
     fmt: str,
@@ -75,6 +78,7 @@ def check(
     min_specs: int | None,
     count_partial: bool | None,
     max_bytes: int | None,
+    jobs: int,
 ) -> None:
     """Judge every seed in SEEDS_DIR (default: seeds) and exit by the gate."""
     from seed_kickoff.check import CheckOptions, check_seeds
@@ -85,7 +89,7 @@ def check(
         min_specs=1 if min_specs is None else min_specs,
         count_partial=bool(count_partial),
     )
-    options = CheckOptions(policy=policy)
+    options = CheckOptions(policy=policy, jobs=jobs)
     if max_bytes is not None:
         options.max_bytes = max_bytes
     result = check_seeds(seeds_dir or Path("seeds"), options)
