@@ -129,12 +129,12 @@ class _Scanner:
         refused: set[int] = set()  # lines where ``unless`` matched
         kept = 0
         for pattern in self.plans[rule.id]:
-            lowered = self.safe and pattern.lowered is not None
-            regex = pattern.lowered if lowered and pattern.lowered else pattern.pattern
-            texts = self.low_lines if lowered else self.lines
             lines = self._candidates(pattern, scope)
             if lines is not None and not lines:
                 continue
+            lowered = pattern.lowered if self.safe else None
+            regex = lowered or pattern.pattern
+            texts = self.low_lines if lowered else self.lines
             for line, start, end in self._first_matches(regex, pattern, texts, scope, lines):
                 if line in seen or line in refused:
                     continue

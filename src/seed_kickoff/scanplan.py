@@ -62,11 +62,26 @@ def is_word(ch: str) -> bool:
 
 @dataclass(frozen=True)
 class PatternPlan:
-    pattern: re.Pattern[str]  # what runs over the original lines
+    source: str  # the pattern, rewritten to stay within a line where that was possible
+    flags: int
     line_local: bool
-    lowered: re.Pattern[str] | None  # same pattern without IGNORECASE, for the lowercased text
+    lowered_source: str | None  # same pattern in lowercase without IGNORECASE, if it can be
     keys: frozenset[str] | None
     needles: frozenset[str] | None  # lowercase strings one of which is in every match
+
+    # Compiled on first use (re's own cache keeps them): a pattern whose key words are in no
+    # document is never compiled twice, which is most of start-up for a single seed.
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """What runs over the original lines."""
+        return re.compile(self.source, self.flags)
+
+    @property
+    def lowered(self) -> re.Pattern[str] | None:
+        """What runs over the lowercased lines, when the pattern allows it."""
+        if self.lowered_source is None:
+            return None
+        return re.compile(self.lowered_source, self.flags & ~re.IGNORECASE)
 
 
 def _parse(source: str, flags: int) -> tuple[list[tuple[Any, Any]], int]:
@@ -76,31 +91,36 @@ def _parse(source: str, flags: int) -> tuple[list[tuple[Any, Any]], int]:
 
 @cache
 def plan(pattern: re.Pattern[str]) -> PatternPlan:
-    items, flags = _parse(pattern.pattern, pattern.flags)
+    source = pattern.pattern
+    items, flags = _parse(source, pattern.flags)
     line_local = not _crosses_lines(items, bool(flags & re.DOTALL), bool(flags & re.MULTILINE))
     if not line_local:
         # "\s" and friends also match the newline between lines; within a line they never see
         # one, so "(?:(?!\n)\s)" matches the same and lets the lines be scanned joined.
-        source = _keep_in_line(pattern.pattern, pattern.flags)
-        if source is not None:
-            items, flags = _parse(source, pattern.flags)
-            if not _crosses_lines(items, bool(flags & re.DOTALL), bool(flags & re.MULTILINE)):
-                pattern, line_local = re.compile(source, pattern.flags), True
+        rewritten = _keep_in_line(source, pattern.flags)
+        if rewritten is not None:
+            new_items, flags = _parse(rewritten, pattern.flags)
+            if not _crosses_lines(new_items, bool(flags & re.DOTALL), bool(flags & re.MULTILINE)):
+                source, items, line_local = rewritten, new_items, True
     lowered = None
-    if flags & re.IGNORECASE and not flags & (re.ASCII | re.LOCALE):
-        source = _lowercase(pattern.pattern)  # the same pattern under IGNORECASE
+    if flags & re.IGNORECASE and not flags & (re.ASCII | re.LOCALE) and _lower_safe(items):
+        lowered = _lowercase(source)  # the same pattern under IGNORECASE
         try:
-            if source is not None and _lower_safe(_parse(source, pattern.flags)[0]):
-                lowered = re.compile(source, pattern.flags & ~re.IGNORECASE)
+            if lowered is not None:
+                _parser.parse(lowered, pattern.flags)
         except re.error:
             lowered = None  # lowercasing broke an inline flag or escape: match the plain way
     return PatternPlan(
-        pattern=pattern,
+        source=source,
+        flags=pattern.flags,
         line_local=line_local,
-        lowered=lowered,
+        lowered_source=lowered,
         keys=_best_keys(items, False, True),
         needles=_best_keys(items, False, False),
     )
+
+
+_NEWLINE_ATOMS = {"\\s", "\\W", "\\D", "\\n"}
 
 
 def _keep_in_line(source: str, flags: int) -> str | None:
@@ -110,10 +130,10 @@ def _keep_in_line(source: str, flags: int) -> str | None:
         return None
     out: list[str] = []
     for atom in atoms:
-        try:
-            crosses = atom not in ("(", ")", "|") and re.fullmatch(atom, "\n", flags) is not None
-        except re.error:
-            crosses = False  # part of a longer escape (\\x0a, \\N{...}): checked again after
+        if atom.startswith("[") or (atom == "." and flags & re.DOTALL):
+            crosses = re.fullmatch(atom, "\n", flags) is not None
+        else:
+            crosses = atom in _NEWLINE_ATOMS  # longer escapes (\\x0a) are caught by the check after
         out.append(f"(?:(?!\\n){atom})" if crosses else atom)
     return "".join(out)
 
@@ -262,8 +282,9 @@ def _lowercase(source: str) -> str | None:
 
 
 def _fixed_char(ch: str) -> bool:
-    """A pattern character that matches the same under IGNORECASE and over lowercased text."""
-    return (ch.isascii() and not ch.isupper()) or ch.lower() == ch == ch.upper()
+    """A pattern character that, lowercased, matches the same under IGNORECASE and over the
+    lowercased text (ASCII letters are lowercased by ``_lowercase``)."""
+    return ch.isascii() or ch.lower() == ch == ch.upper()
 
 
 def _class_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
@@ -289,8 +310,7 @@ def _lower_safe(items: list[tuple[Any, Any]]) -> bool:
             chars = _class_chars(av)
             if chars is None:
                 return False
-            # [A-Za-z] is fine: each capital's lowercase is in the class too.
-            if not all(_fixed_char(ch) or (ch.isascii() and ch.lower() in chars) for ch in chars):
+            if not all(_fixed_char(ch) for ch in chars):
                 return False
         elif op is _c.BRANCH:
             if not all(_lower_safe(list(alt.data)) for alt in av[1]):
