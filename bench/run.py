@@ -128,6 +128,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="also time check --jobs N (0: skip)")
     parser.add_argument("--repeat", type=int, default=5, help="start-up runs (best is kept)")
     parser.add_argument("--quick", action="store_true", help="skip the --big tree")
+    parser.add_argument(
+        "--format", default="text", help="report format of the timed check (text: what CI prints)"
+    )
     args = parser.parse_args()
 
     kickoff = kickoff_cmd()
@@ -142,7 +145,8 @@ def main() -> None:
             sources = synthetic_docs(work / "synthetic")
             origin = "synthetic set (no corpus found)"
         print(f"kickoff benchmark · python {sys.version.split()[0]} · {os.cpu_count()} CPUs")
-        print(f"seeds: {origin} ({len(sources)} distinct documents)\n")
+        print(f"seeds: {origin} ({len(sources)} distinct documents)")
+        print(f"timed: {' '.join(kickoff)} check SEEDS --format {args.format}\n")
 
         # start-up
         one = work / "one"
@@ -173,7 +177,7 @@ def main() -> None:
             total = build_tree(sources, count, tree)
             mb = total / 1e6
             bare = run([sys.executable, "-c", BARE, str(tree)])
-            check = run([*kickoff, "check", str(tree), "--format", "json"])
+            check = run([*kickoff, "check", str(tree), "--format", args.format])
             print(
                 f"{count:5d} {mb:6.1f}   {bare.wall:6.2f} / {bare.cpu:6.2f}"
                 f"     {check.wall:6.2f} / {check.cpu:6.2f}"
@@ -182,7 +186,15 @@ def main() -> None:
             )
             if count == args.seeds and args.jobs > 1:
                 jobs = run(
-                    [*kickoff, "check", str(tree), "--format", "json", "--jobs", str(args.jobs)]
+                    [
+                        *kickoff,
+                        "check",
+                        str(tree),
+                        "--format",
+                        args.format,
+                        "--jobs",
+                        str(args.jobs),
+                    ]
                 )
                 print(
                     f"      --jobs {args.jobs}: wall {jobs.wall:.2f} s "
