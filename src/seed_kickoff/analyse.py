@@ -113,9 +113,11 @@ class _Scanner:
         """The lines worth scanning, or None for every line in scope."""
         if not self.safe:
             return None
-        if pattern.needles is not None and not any(n in self.lowered for n in pattern.needles):
-            return []
         if pattern.keys is None:
+            # no key words: every line in scope, unless the text lacks every needle
+            needles = pattern.needles
+            if needles is not None and not any(n in self.lowered for n in needles):
+                return []
             return None
         hits: set[int] = set()
         for key in pattern.keys:
