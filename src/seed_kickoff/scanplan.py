@@ -18,7 +18,7 @@ import importlib
 import re
 import sys
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 # The regex parser is private but stable; its new name from 3.11 avoids a deprecation warning.
@@ -69,19 +69,22 @@ class PatternPlan:
     keys: frozenset[str] | None
     needles: frozenset[str] | None  # lowercase strings one of which is in every match
 
-    # Compiled on first use (re's own cache keeps them): a pattern whose key words are in no
-    # document is never compiled twice, which is most of start-up for a single seed.
-    @property
+    # Compiled on first use: a pattern whose key words are in no document is never compiled
+    # twice, which is most of start-up for a single seed.
+    @cached_property
     def pattern(self) -> re.Pattern[str]:
         """What runs over the original lines."""
         return re.compile(self.source, self.flags)
 
-    @property
+    @cached_property
     def lowered(self) -> re.Pattern[str] | None:
         """What runs over the lowercased lines, when the pattern allows it."""
         if self.lowered_source is None:
             return None
-        return re.compile(self.lowered_source, self.flags & ~re.IGNORECASE)
+        try:
+            return re.compile(self.lowered_source, self.flags & ~re.IGNORECASE)
+        except re.error:
+            return None  # lowercasing broke an inline flag or escape: match the plain way
 
 
 def _parse(source: str, flags: int) -> tuple[list[tuple[Any, Any]], int]:
@@ -105,11 +108,6 @@ def plan(pattern: re.Pattern[str]) -> PatternPlan:
     lowered = None
     if flags & re.IGNORECASE and not flags & (re.ASCII | re.LOCALE) and _lower_safe(items):
         lowered = _lowercase(source)  # the same pattern under IGNORECASE
-        try:
-            if lowered is not None:
-                _parser.parse(lowered, pattern.flags)
-        except re.error:
-            lowered = None  # lowercasing broke an inline flag or escape: match the plain way
     return PatternPlan(
         source=source,
         flags=pattern.flags,
