@@ -113,8 +113,8 @@ def plan(pattern: re.Pattern[str]) -> PatternPlan:
         flags=pattern.flags,
         line_local=line_local,
         lowered_source=lowered,
-        keys=_best_keys(items, False, True),
-        needles=_best_keys(items, False, False),
+        keys=_best_keys(items, False, True, bool(flags & re.IGNORECASE)),
+        needles=_best_keys(items, False, False, bool(flags & re.IGNORECASE)),
     )
 
 
@@ -468,7 +468,7 @@ def _score(keys: frozenset[str]) -> tuple[bool, int, int]:
 
 
 def _best_keys(
-    items: list[tuple[Any, Any]], start_bounded: bool, words: bool
+    items: list[tuple[Any, Any]], start_bounded: bool, words: bool, ignorecase: bool
 ) -> frozenset[str] | None:
     """The best set of lowercase strings one of which is in every match of ``items``.
 
@@ -490,7 +490,8 @@ def _best_keys(
             if not run:
                 run_bounded = _bounded_before(items, index, start_bounded)
             low = chr(av).lower()
-            if len(low) != 1:
+            # IGNORECASE matches a cased non-ASCII letter with others (ı with i): no key there
+            if len(low) != 1 or (ignorecase and not _fixed_char(chr(av))):
                 run, run_bounded = "", False
                 continue
             run += low
@@ -499,13 +500,13 @@ def _best_keys(
         bounded = _bounded_before(items, index, start_bounded)
         found: frozenset[str] | None = None
         if op is _c.SUBPATTERN:
-            found = _best_keys(list(av[3].data), bounded, words)
+            found = _best_keys(list(av[3].data), bounded, words, ignorecase)
         elif op in _GROUPS:
-            found = _best_keys(list(av.data), bounded, words)
+            found = _best_keys(list(av.data), bounded, words, ignorecase)
         elif op in _REPEATS and av[0] >= 1:
-            found = _best_keys(list(av[2].data), bounded, words)
+            found = _best_keys(list(av[2].data), bounded, words, ignorecase)
         elif op is _c.BRANCH:
-            alternatives = [_best_keys(list(alt.data), bounded, words) for alt in av[1]]
+            alternatives = [_best_keys(list(alt.data), bounded, words, ignorecase) for alt in av[1]]
             if all(alt is not None for alt in alternatives):
                 found = frozenset().union(*[alt for alt in alternatives if alt is not None])
         if found:
