@@ -21,6 +21,8 @@ from seed_kickoff.model import Document, Signal
 from seed_kickoff.rules import Rule, RuleSet
 from seed_kickoff.scanplan import UNSAFE_LOWER, PatternPlan, plan, word_scanner
 
+# Literal text shorter than this is in most lines: not worth finding line by line.
+MIN_NEEDLE = 2
 # Signals kept per rule and document: enough to explain, not a copy of a long document.
 MAX_SIGNALS_PER_RULE = 12
 _EXCERPT = 160
@@ -70,6 +72,7 @@ class _Scanner:
         self.lowered = lowered
         self.low_lines = lowered.split("\n") if self.safe else doc.lines
         self.key_lines = self._find_keys() if self.safe else {}
+        self.starts: list[int] | None = None  # where each lowercased line starts, when needed
         self.scoped: dict[frozenset[str], list[int]] = {}
         self.joined: dict[tuple[frozenset[str], bool], _Joined] = {}
 
@@ -103,6 +106,25 @@ class _Scanner:
                         where.append(i)
         return key_lines
 
+    def _needle_lines(self, needle: str) -> list[int]:
+        """The 0-based lines of the lowercased text that contain ``needle``."""
+        if self.starts is None:
+            self.starts = []
+            offset = 0
+            for text in self.low_lines:
+                self.starts.append(offset)
+                offset += len(text) + 1
+        starts, lowered = self.starts, self.lowered
+        found: list[int] = []
+        pos = lowered.find(needle)
+        while pos >= 0:
+            line = bisect_right(starts, pos) - 1
+            found.append(line)
+            if line + 1 >= len(starts):
+                break
+            pos = lowered.find(needle, starts[line + 1])  # one hit per line is enough
+        return found
+
     def _in_scope(self, scope: frozenset[str]) -> list[int]:
         indices = self.scoped.get(scope)
         if indices is None:
@@ -113,15 +135,18 @@ class _Scanner:
         """The lines worth scanning, or None for every line in scope."""
         if not self.safe:
             return None
-        if pattern.keys is None:
-            # no key words: every line in scope, unless the text lacks every needle
-            needles = pattern.needles
-            if needles is not None and not any(n in self.lowered for n in needles):
-                return []
-            return None
         hits: set[int] = set()
-        for key in pattern.keys:
-            hits.update(self.key_lines.get(key, ()))
+        if pattern.keys is not None:
+            for key in pattern.keys:
+                hits.update(self.key_lines.get(key, ()))
+        elif pattern.needles is None:
+            return None
+        elif min(len(needle) for needle in pattern.needles) < MIN_NEEDLE:
+            # short needles are in most lines: every line in scope, if the text has one at all
+            return None if any(n in self.lowered for n in pattern.needles) else []
+        else:
+            for needle in pattern.needles:
+                hits.update(self._needle_lines(needle))
         kinds = self.kinds
         return sorted(i for i in hits if kinds[i] in scope)
 
