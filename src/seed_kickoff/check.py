@@ -35,6 +35,7 @@ class CheckOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     ruleset: RuleSet | None = None
     waivers: list[Waiver] = field(default_factory=list)
+    jobs: int = 1  # processes judging seeds; results keep the index order
 
 
 def ensure_seeds_dir(seeds_dir: Path) -> None:
@@ -66,15 +67,60 @@ def iter_seed_results(
     index: SeedIndex,
     ruleset: RuleSet,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    jobs: int = 1,
 ) -> Iterator[SeedResult]:
-    """Judge seeds one at a time, in index order; no seed's text outlives its judgement."""
+    """Judge seeds one at a time, in index order; no seed's text outlives its judgement.
+
+    With ``jobs`` > 1 the seeds are judged in that many processes, still yielded in index order.
+    """
     listed = {entry.path for entry in index.entries}
     titles = {entry.path: entry.title for entry in index.entries}
-    for rel in index.seeds:
-        result = judge_document(load_seed(seeds_dir, rel, max_bytes), ruleset, rel in listed)
+    tasks = [(rel, rel in listed) for rel in index.seeds]
+    if jobs > 1 and len(tasks) > 1:
+        results = _judge_in_pool(seeds_dir, ruleset, max_bytes, tasks, jobs)
+    else:
+        results = (_judge_one(seeds_dir, ruleset, max_bytes, task) for task in tasks)
+    for result in results:
         if result.title is None:
-            result.title = titles.get(rel)
+            result.title = titles.get(result.path)
         yield result
+
+
+def _judge_one(
+    seeds_dir: Path, ruleset: RuleSet, max_bytes: int, task: tuple[str, bool]
+) -> SeedResult:
+    rel, listed = task
+    return judge_document(load_seed(seeds_dir, rel, max_bytes), ruleset, listed)
+
+
+# What each worker process judges with, set once when the pool starts.
+_WORKER: tuple[Path, RuleSet, int] | None = None
+
+
+def _start_worker(seeds_dir: Path, ruleset: RuleSet, max_bytes: int) -> None:
+    global _WORKER
+    _WORKER = (seeds_dir, ruleset, max_bytes)
+
+
+def _judge_in_worker(task: tuple[str, bool]) -> SeedResult:
+    assert _WORKER is not None
+    return _judge_one(*_WORKER, task)
+
+
+def _judge_in_pool(
+    seeds_dir: Path,
+    ruleset: RuleSet,
+    max_bytes: int,
+    tasks: list[tuple[str, bool]],
+    jobs: int,
+) -> Iterator[SeedResult]:
+    from concurrent.futures import ProcessPoolExecutor  # only large trees pay for the import
+
+    chunk = max(1, min(32, len(tasks) // (jobs * 8)))
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_start_worker, initargs=(seeds_dir, ruleset, max_bytes)
+    ) as pool:
+        yield from pool.map(_judge_in_worker, tasks, chunksize=chunk)
 
 
 def check_seeds(
@@ -88,7 +134,8 @@ def check_seeds(
     index = read_index(seeds_dir)
     results: list[SeedResult] = []
     total = len(index.seeds)
-    for done, result in enumerate(iter_seed_results(seeds_dir, index, ruleset, options.max_bytes)):
+    results_iter = iter_seed_results(seeds_dir, index, ruleset, options.max_bytes, options.jobs)
+    for done, result in enumerate(results_iter):
         results.append(result)
         if progress is not None:
             progress(done + 1, total)

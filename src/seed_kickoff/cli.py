@@ -97,6 +97,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
     type=click.Path(path_type=Path),
     help="Also write or update the questions checklist FILE.",
 )
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=1, help="Judge seeds in N processes."
+)
 @config_options
 def check(
     seeds_dir: Path | None,
@@ -105,6 +108,7 @@ def check(
     min_specs: int | None,
     count_partial: bool | None,
     max_bytes: int | None,
+    jobs: int,
     questions_file: Path | None,
     config: Path | None,
     rule_packs: tuple[Path, ...],
@@ -118,6 +122,7 @@ def check(
     overrides = Overrides(seeds_dir, min_specs, count_partial, rule_packs, disable, max_bytes)
     settings = resolve_settings(overrides, config)
     options = settings.check_options()  # rules loaded once, for the judgement and the questions
+    options.jobs = jobs
     from seed_kickoff.report.progress import progress_for
 
     progress = progress_for(lambda: _console(stderr=True), sys.stderr)

@@ -126,7 +126,8 @@ def load_pack(path: Path, known_genres: set[str] | None = None) -> tuple[str, li
     except UnicodeDecodeError:
         raise RulePackError("rule pack is not UTF-8 text", shown) from None
     try:
-        data = yaml.safe_load(text)
+        # libyaml's safe loader when it is there: the same documents, several times faster
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise RulePackError(

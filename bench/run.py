@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Benchmark kickoff against the floor, in one run, and print the ratios issue 8 asks for.
+
+    python bench/run.py [--seeds 1000] [--big 10000] [--corpus DIR] [--jobs 2] [--quick]
+
+Seed trees are built in a temporary directory from copies (hard links) of the corpus documents,
+``../shared/corpus/docs`` by default, or, when there is no corpus, from a synthetic set the script
+writes itself (see ``synthetic_docs``). Every measured command runs as a child process; wall time,
+CPU time (user + sys) and peak RSS come from ``os.wait4`` for that child alone.
+
+- throughput: ``kickoff check`` against a bare Python pass that reads, decodes, lower-cases and
+  tokenises (``re.findall(r"\\w+")``) the same files;
+- start-up: ``kickoff --version`` and ``kickoff check`` of one small seed against
+  ``python -c "import click"`` (best of --repeat runs);
+- peak RSS and time per MB at 100, --seeds and --big seeds.
+
+CPU time is the steadier figure on a shared machine; both are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "docs"
+SEED_SUFFIXES = {".md", ".markdown", ".txt", ".rst", ".html", ".htm"}
+
+BARE = r"""
+import re, sys
+from pathlib import Path
+words = 0
+for path in sorted(Path(sys.argv[1]).iterdir()):
+    if path.is_file():
+        words += len(re.findall(r"\w+", path.read_bytes().decode("utf-8", "replace").lower()))
+print(words)
+"""
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    rss_mb: float
+    code: int
+
+
+def run(cmd: list[str]) -> Run:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode)
+
+
+def best(cmd: list[str], repeat: int) -> Run:
+    runs = [run(cmd) for _ in range(repeat)]
+    return min(runs, key=lambda r: r.wall)
+
+
+def kickoff_cmd() -> list[str]:
+    script = Path(sys.executable).with_name("kickoff")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "seed_kickoff"]
+
+
+def synthetic_docs(out: Path, count: int = 60) -> list[Path]:
+    """Documents written from our own words: specs, thin requests and prose, about 13 KB each.
+
+    Paragraphs are drawn (with a fixed random seed) from the example seeds shipped in the repo
+    and from generated sentences, so the set is the same on every machine.
+    """
+    rng = random.Random(8)
+    pool: list[str] = []
+    for path in sorted((REPO / "examples" / "seeds").glob("*.md")):
+        if path.name != "INDEX.md":
+            pool.extend(p for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip())
+    subjects = ["The service", "Each client", "The parser", "An operator", "The council", "She"]
+    verbs = ["must return", "should store", "reads", "said it would review", "may reject"]
+    objects = ["a JSON record within 200 ms", "the request", "every file in UTF-8", "the plan"]
+    out.mkdir(parents=True, exist_ok=True)
+    docs = []
+    for n in range(count):
+        parts = [f"# Document {n}\n"]
+        while sum(len(p) for p in parts) < 13_000:
+            if pool and rng.random() < 0.4:
+                parts.append(rng.choice(pool))
+            else:
+                sentences = [
+                    f"{rng.choice(subjects)} {rng.choice(verbs)} {rng.choice(objects)}."
+                    for _ in range(rng.randint(2, 6))
+                ]
+                parts.append(" ".join(sentences))
+        path = out / f"synthetic-{n:03d}.md"
+        path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+        docs.append(path)
+    return docs
+
+
+def build_tree(sources: list[Path], count: int, root: Path) -> int:
+    """``count`` seeds copied round-robin from ``sources`` into ``root``; returns total bytes."""
+    root.mkdir(parents=True)
+    total = 0
+    for n in range(count):
+        src = sources[n % len(sources)]
+        dst = root / f"s{n:05d}-{src.name}"
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copyfile(src, dst)
+        total += src.stat().st_size
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, default=1000, help="seeds for the throughput test")
+    parser.add_argument("--big", type=int, default=10000, help="seeds for the memory/scale test")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="documents to copy")
+    parser.add_argument("--jobs", type=int, default=2, help="also time check --jobs N (0: skip)")
+    parser.add_argument("--repeat", type=int, default=5, help="start-up runs (best is kept)")
+    parser.add_argument("--quick", action="store_true", help="skip the --big tree")
+    parser.add_argument(
+        "--format", default="text", help="report format of the timed check (text: what CI prints)"
+    )
+    args = parser.parse_args()
+
+    kickoff = kickoff_cmd()
+    with tempfile.TemporaryDirectory(prefix="kickoff-bench-") as tmp:
+        work = Path(tmp)
+        if args.corpus.is_dir():
+            sources = sorted(
+                p for p in args.corpus.iterdir() if p.is_file() and p.suffix in SEED_SUFFIXES
+            )
+            origin = f"copies of {args.corpus}"
+        else:
+            sources = synthetic_docs(work / "synthetic")
+            origin = "synthetic set (no corpus found)"
+        print(f"kickoff benchmark · python {sys.version.split()[0]} · {os.cpu_count()} CPUs")
+        print(f"seeds: {origin} ({len(sources)} distinct documents)")
+        print(f"timed: {' '.join(kickoff)} check SEEDS --format {args.format}\n")
+
+        # start-up
+        one = work / "one"
+        one.mkdir()
+        (one / "seed.md").write_text(
+            "# Tool\n\nThe tool must parse every file within 10 ms.\n", encoding="utf-8"
+        )
+        click_run = best([sys.executable, "-c", "import click"], args.repeat)
+        version_run = best([*kickoff, "--version"], args.repeat)
+        small_run = best([*kickoff, "check", str(one)], args.repeat)
+        print(f"start-up (best wall of {args.repeat})      seconds   ratio to import click")
+        print(f"  python -c 'import click'       {click_run.wall:7.3f}   1.00")
+        print(
+            f"  kickoff --version              {version_run.wall:7.3f}   {version_run.wall / click_run.wall:.2f}"
+        )
+        print(
+            f"  kickoff check (one seed)       {small_run.wall:7.3f}   {small_run.wall / click_run.wall:.2f}"
+        )
+        print()
+
+        # throughput and scale
+        sizes = sorted({100, args.seeds} | (set() if args.quick else {args.big}))
+        print(
+            "seeds    MB   bare wall/cpu s   check wall/cpu s   ratio wall/cpu   s/MB (cpu)   peak RSS MB"
+        )
+        for count in sizes:
+            tree = work / f"seeds-{count}"
+            total = build_tree(sources, count, tree)
+            mb = total / 1e6
+            bare = run([sys.executable, "-c", BARE, str(tree)])
+            check = run([*kickoff, "check", str(tree), "--format", args.format])
+            print(
+                f"{count:5d} {mb:6.1f}   {bare.wall:6.2f} / {bare.cpu:6.2f}"
+                f"     {check.wall:6.2f} / {check.cpu:6.2f}"
+                f"     {check.wall / bare.wall:5.2f} / {check.cpu / bare.cpu:5.2f}"
+                f"     {check.cpu / mb:8.3f}   {check.rss_mb:8.1f}"
+            )
+            if count == args.seeds and args.jobs > 1:
+                jobs = run(
+                    [
+                        *kickoff,
+                        "check",
+                        str(tree),
+                        "--format",
+                        args.format,
+                        "--jobs",
+                        str(args.jobs),
+                    ]
+                )
+                print(
+                    f"      --jobs {args.jobs}: wall {jobs.wall:.2f} s "
+                    f"({check.wall / jobs.wall:.2f}x faster than one process), "
+                    f"ratio to bare {jobs.wall / bare.wall:.2f}, peak RSS of the parent {jobs.rss_mb:.1f} MB"
+                )
+            shutil.rmtree(tree)
+
+
+if __name__ == "__main__":
+    main()

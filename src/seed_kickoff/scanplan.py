@@ -1,0 +1,539 @@
+"""What the scanner may assume about a rule pattern, derived once from its parse tree.
+
+Three facts make analysis fast without changing a single signal:
+
+- ``line_local``: the pattern cannot match across a newline, so the lines it runs over may be
+  joined into one text and scanned in one call (a line never "sees" its neighbours).
+- ``lowered``: a case-insensitive pattern written in lowercase can run case-sensitively over the
+  lowercased text, which is several times faster than ``re.IGNORECASE``.
+- ``keys``: lowercase words, one of which starts a word in every match; lines without any of them
+  are never scanned. ``None`` when the pattern guarantees no such word.
+
+Everything here is conservative: when in doubt a fact is false and the scanner does the plain thing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from dataclasses import dataclass
+from functools import cache, cached_property, lru_cache
+from typing import Any
+
+# The regex parser is private but stable; its new name from 3.11 avoids a deprecation warning.
+_parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
+_c: Any = importlib.import_module(
+    "re._constants" if sys.version_info >= (3, 11) else "sre_constants"
+)
+
+# Keys shorter than this start too many words to be worth looking up.
+MIN_KEY = 2
+_NEWLINE = 10
+_BOUNDARY_AT = {_c.AT_BOUNDARY, _c.AT_BEGINNING, _c.AT_BEGINNING_LINE, _c.AT_BEGINNING_STRING}
+_REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT)}
+_GROUPS = {_c.SUBPATTERN, getattr(_c, "ATOMIC_GROUP", _c.SUBPATTERN)}
+# Classes that contain "\n" (\s, \W, \D) and classes that contain no word character.
+_NEWLINE_CATEGORIES = {
+    _c.CATEGORY_SPACE,
+    _c.CATEGORY_NOT_WORD,
+    _c.CATEGORY_NOT_DIGIT,
+    getattr(_c, "CATEGORY_UNI_SPACE", _c.CATEGORY_SPACE),
+    getattr(_c, "CATEGORY_UNI_NOT_WORD", _c.CATEGORY_NOT_WORD),
+    getattr(_c, "CATEGORY_UNI_NOT_DIGIT", _c.CATEGORY_NOT_DIGIT),
+}
+_NONWORD_CATEGORIES = {
+    _c.CATEGORY_SPACE,
+    _c.CATEGORY_NOT_WORD,
+    getattr(_c, "CATEGORY_UNI_SPACE", _c.CATEGORY_SPACE),
+    getattr(_c, "CATEGORY_UNI_NOT_WORD", _c.CATEGORY_NOT_WORD),
+}
+_MAX_CLASS = 4096  # larger character ranges are not checked char by char: not lowered
+# Characters that re.IGNORECASE matches against a letter they do not lowercase to (dotless i,
+# long s), or whose lowercase is longer than one character (dotted capital I). A text holding
+# one of them is scanned the plain way.
+UNSAFE_LOWER = ("ı", "ſ")
+
+
+def is_word(ch: str) -> bool:
+    """What ``\\w`` matches in a str pattern."""
+    return ch.isalnum() or ch == "_"
+
+
+@dataclass(frozen=True)
+class PatternPlan:
+    source: str  # the pattern, rewritten to stay within a line where that was possible
+    flags: int
+    line_local: bool
+    lowered_source: str | None  # same pattern in lowercase without IGNORECASE, if it can be
+    keys: frozenset[str] | None
+    needles: frozenset[str] | None  # lowercase strings one of which is in every match
+
+    # Compiled on first use: a pattern whose key words are in no document is never compiled
+    # twice, which is most of start-up for a single seed.
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """What runs over the original lines."""
+        return re.compile(self.source, self.flags)
+
+    @cached_property
+    def lowered(self) -> re.Pattern[str] | None:
+        """What runs over the lowercased lines, when the pattern allows it."""
+        if self.lowered_source is None:
+            return None
+        try:
+            return re.compile(self.lowered_source, self.flags & ~re.IGNORECASE)
+        except re.error:
+            return None  # lowercasing broke an inline flag or escape: match the plain way
+
+
+def _parse(source: str, flags: int) -> tuple[list[tuple[Any, Any]], int]:
+    tree = _parser.parse(source, flags)
+    return list(tree.data), tree.state.flags
+
+
+@cache
+def plan(pattern: re.Pattern[str]) -> PatternPlan:
+    source = pattern.pattern
+    items, flags = _parse(source, pattern.flags)
+    line_local = not _crosses_lines(items, bool(flags & re.DOTALL), bool(flags & re.MULTILINE))
+    if not line_local:
+        # "\s" and friends also match the newline between lines; within a line they never see
+        # one, so "(?:(?!\n)\s)" matches the same and lets the lines be scanned joined.
+        rewritten = _keep_in_line(source, pattern.flags)
+        if rewritten is not None:
+            new_items, flags = _parse(rewritten, pattern.flags)
+            if not _crosses_lines(new_items, bool(flags & re.DOTALL), bool(flags & re.MULTILINE)):
+                source, items, line_local = rewritten, new_items, True
+    lowered = None
+    if flags & re.IGNORECASE and not flags & (re.ASCII | re.LOCALE) and _lower_safe(items):
+        lowered = _lowercase(source)  # the same pattern under IGNORECASE
+    return PatternPlan(
+        source=source,
+        flags=pattern.flags,
+        line_local=line_local,
+        lowered_source=lowered,
+        keys=_best_keys(items, False, True, bool(flags & re.IGNORECASE)),
+        needles=_best_keys(items, False, False, bool(flags & re.IGNORECASE)),
+    )
+
+
+_NEWLINE_ATOMS = {"\\s", "\\W", "\\D", "\\n"}
+
+
+def _keep_in_line(source: str, flags: int) -> str | None:
+    """``source`` with every one-character atom that can match a newline kept off newlines."""
+    atoms = None if flags & re.VERBOSE else _atoms(source)
+    if atoms is None:
+        return None
+    out: list[str] = []
+    for atom in atoms:
+        if atom.startswith("[") or (atom == "." and flags & re.DOTALL):
+            crosses = re.fullmatch(atom, "\n", flags) is not None
+        else:
+            crosses = atom in _NEWLINE_ATOMS  # longer escapes (\\x0a) are caught by the check after
+        out.append(f"(?:(?!\\n){atom})" if crosses else atom)
+    return "".join(out)
+
+
+# -- line locality --------------------------------------------------------------------------
+
+
+def _class_has_newline(items: list[tuple[Any, Any]]) -> bool:
+    negate = False
+    found = False
+    for op, av in items:
+        if op is _c.NEGATE:
+            negate = True
+        elif op is _c.LITERAL:
+            found |= av == _NEWLINE
+        elif op is _c.RANGE:
+            found |= av[0] <= _NEWLINE <= av[1]
+        elif op is _c.CATEGORY:
+            found |= av in _NEWLINE_CATEGORIES
+        else:
+            return True  # unknown class item: assume the worst
+    return found != negate
+
+
+def _guarded(items: list[tuple[Any, Any]], index: int) -> bool:
+    op, av = items[index]
+    return (
+        op is _c.ASSERT_NOT
+        and av[0] == 1
+        and list(av[1].data) == [(_c.LITERAL, _NEWLINE)]
+        and index + 1 < len(items)
+        and items[index + 1][0] in (_c.LITERAL, _c.NOT_LITERAL, _c.IN, _c.ANY)
+    )
+
+
+def _crosses_lines(items: list[tuple[Any, Any]], dotall: bool, multiline: bool = True) -> bool:
+    """Whether any part of the pattern can match or look at a newline, or anchors to the text."""
+    skip = False
+    for index, (op, av) in enumerate(items):
+        if skip:
+            skip = False
+            continue
+        if _guarded(items, index):
+            skip = True  # "(?!\n)X": one character that is never a newline
+            continue
+        if op is _c.AT and av in (_c.AT_BEGINNING, _c.AT_END) and not multiline:
+            return True  # ^ and $ of the whole text, not of each line
+        if op is _c.LITERAL:
+            if av == _NEWLINE:
+                return True
+        elif op is _c.NOT_LITERAL:
+            if av != _NEWLINE:
+                return True
+        elif op is _c.ANY:
+            if dotall:
+                return True
+        elif op is _c.IN:
+            if _class_has_newline(av):
+                return True
+        elif op is _c.AT:
+            if av in (_c.AT_BEGINNING_STRING, _c.AT_END_STRING):
+                return True
+        elif op is _c.BRANCH:
+            if any(_crosses_lines(list(alt.data), dotall, multiline) for alt in av[1]):
+                return True
+        elif op in _GROUPS:
+            sub, add, drop = (av[3], av[1], av[2]) if op is _c.SUBPATTERN else (av, 0, 0)
+            if drop & re.MULTILINE or _crosses_lines(
+                list(sub.data), dotall or bool(add & re.DOTALL), multiline
+            ):
+                return True
+        elif op in _REPEATS:
+            if _crosses_lines(list(av[2].data), dotall, multiline):
+                return True
+        elif op in (_c.ASSERT, _c.ASSERT_NOT):
+            if _crosses_lines(list(av[1].data), dotall, multiline):
+                return True
+        elif op is _c.GROUPREF_EXISTS:
+            if any(
+                part is not None and _crosses_lines(list(part.data), dotall, multiline)
+                for part in av[1:]
+            ):
+                return True
+        elif op is not _c.GROUPREF:
+            return True  # an operator this code does not know: assume the worst
+    return False
+
+
+def _atoms(source: str) -> list[str] | None:
+    """``source`` cut into escapes, character classes and single characters."""
+    atoms: list[str] = []
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            atom = source[i : i + 2]
+        elif ch == "[":
+            end = i + 1
+            if end < len(source) and source[end] == "^":
+                end += 1
+            if end < len(source) and source[end] == "]":
+                end += 1
+            while end < len(source) and source[end] != "]":
+                end += 2 if source[end] == "\\" else 1
+            if end >= len(source):
+                return None
+            atom = source[i : end + 1]
+        elif source.startswith("(?#", i) or source.startswith("(?P", i):
+            return None  # comments and group names are not pattern text
+        else:
+            atom = ch
+        atoms.append(atom)
+        i += len(atom)
+    return atoms
+
+
+_CLASS_ITEM = re.compile(r"\\.|[A-Z]-[A-Z]|.", re.DOTALL)  # an escape, a range of capitals, a char
+
+
+def _lowercase(source: str) -> str | None:
+    """``source`` with its ASCII capitals in lowercase: the same pattern under IGNORECASE."""
+    atoms = _atoms(source)
+    if atoms is None or "\\N" in atoms:
+        return None
+    out: list[str] = []
+    for atom in atoms:
+        if atom.startswith("["):
+            items = _CLASS_ITEM.findall(atom)
+            for k, item in enumerate(items):
+                # a range from a capital to another character (A-z) spans more than letters
+                if (
+                    item == "-"
+                    and 0 < k < len(items) - 1
+                    and (items[k - 1].isupper() or items[k + 1].isupper())
+                ):
+                    return None
+            out.append("".join(item if item.startswith("\\") else item.lower() for item in items))
+        elif atom.isascii() and not atom.startswith("\\"):
+            out.append(atom.lower())
+        else:
+            out.append(atom)
+    return "".join(out)
+
+
+# -- lowercase matching ---------------------------------------------------------------------
+
+
+def _fixed_char(ch: str) -> bool:
+    """A pattern character that, lowercased, matches the same under IGNORECASE and over the
+    lowercased text (ASCII letters are lowercased by ``_lowercase``)."""
+    return ch.isascii() or ch.lower() == ch == ch.upper()
+
+
+def _class_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            chars.add(chr(av))
+        elif op is _c.RANGE:
+            if av[1] - av[0] > _MAX_CLASS:
+                return None
+            chars.update(chr(code) for code in range(av[0], av[1] + 1))
+        elif op not in (_c.NEGATE, _c.CATEGORY):
+            return None
+    return chars
+
+
+def _lower_safe(items: list[tuple[Any, Any]]) -> bool:
+    for op, av in items:
+        if op in (_c.LITERAL, _c.NOT_LITERAL):
+            if not _fixed_char(chr(av)):
+                return False
+        elif op is _c.IN:
+            chars = _class_chars(av)
+            if chars is None:
+                return False
+            if not all(_fixed_char(ch) for ch in chars):
+                return False
+        elif op is _c.BRANCH:
+            if not all(_lower_safe(list(alt.data)) for alt in av[1]):
+                return False
+        elif op is _c.SUBPATTERN:
+            if av[1] or av[2] or not _lower_safe(list(av[3].data)):
+                return False  # inline flags change case handling inside: not lowered
+        elif op in _GROUPS:
+            if not _lower_safe(list(av.data)):
+                return False
+        elif op in _REPEATS:
+            if not _lower_safe(list(av[2].data)):
+                return False
+        elif op in (_c.ASSERT, _c.ASSERT_NOT):
+            if not _lower_safe(list(av[1].data)):
+                return False
+        elif op not in (_c.AT, _c.ANY):
+            return False  # back-references and the unknown: match the plain way
+    return True
+
+
+# -- required words ---------------------------------------------------------------------------
+
+
+def _ends_nonword(item: tuple[Any, Any]) -> bool:
+    """Whether the item always ends with a character that is not a word character."""
+    op, av = item
+    if op is _c.LITERAL:
+        return not is_word(chr(av))
+    if op is _c.IN:
+        if any(sub_op is _c.NEGATE for sub_op, _ in av):
+            return False
+        chars = _class_chars([x for x in av if x[0] is not _c.CATEGORY])
+        categories = [x[1] for x in av if x[0] is _c.CATEGORY]
+        return (
+            chars is not None
+            and not any(is_word(ch) for ch in chars)
+            and all(cat in _NONWORD_CATEGORIES for cat in categories)
+        )
+    if op in _REPEATS:
+        body = list(av[2].data)
+        return av[0] >= 1 and bool(body) and _ends_nonword(body[-1])
+    if op is _c.SUBPATTERN:
+        body = list(av[3].data)
+        return bool(body) and _ends_nonword(body[-1])
+    if op is _c.BRANCH:
+        return all(alt.data and _ends_nonword(alt.data[-1]) for alt in av[1])
+    return False
+
+
+def _bounded_before(items: list[tuple[Any, Any]], index: int, start_bounded: bool) -> bool:
+    """Whether a word that starts at items[index] starts a word of the text."""
+    if index == 0:
+        return start_bounded
+    op, av = items[index - 1]
+    if op is _c.AT:
+        return bool(av in _BOUNDARY_AT)
+    if op in _REPEATS and av[0] == 0:
+        body = list(av[2].data)  # optional: bounded whether or not it is there
+        return (
+            bool(body)
+            and _ends_nonword(body[-1])
+            and _bounded_before(items, index - 1, start_bounded)
+        )
+    return _ends_nonword(items[index - 1])
+
+
+# Words so common that looking them up finds most lines: a key set without them is preferred.
+_COMMON = frozenset(
+    [
+        "a",
+        "about",
+        "all",
+        "also",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "each",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "may",
+        "more",
+        "must",
+        "no",
+        "not",
+        "of",
+        "on",
+        "one",
+        "only",
+        "or",
+        "other",
+        "our",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "use",
+        "used",
+        "using",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
+)
+
+
+def _score(keys: frozenset[str]) -> tuple[bool, int, int]:
+    return (not keys & _COMMON, min(len(key) for key in keys), -len(keys))
+
+
+def _best_keys(
+    items: list[tuple[Any, Any]], start_bounded: bool, words: bool, ignorecase: bool
+) -> frozenset[str] | None:
+    """The best set of lowercase strings one of which is in every match of ``items``.
+
+    With ``words``, the strings are words that start a word of the text wherever they occur in
+    a match; without, any literal text.
+    """
+    candidates: list[frozenset[str]] = []
+    run = ""
+    run_bounded = False
+
+    def flush() -> None:
+        nonlocal run
+        if run and (run_bounded or not words) and len(run) >= (MIN_KEY if words else 1):
+            candidates.append(frozenset({run}))
+        run = ""
+
+    for index, (op, av) in enumerate(items):
+        if op is _c.LITERAL and (is_word(chr(av)) or not words):
+            if not run:
+                run_bounded = _bounded_before(items, index, start_bounded)
+            low = chr(av).lower()
+            # IGNORECASE matches a cased non-ASCII letter with others (ı with i): no key there
+            if len(low) != 1 or (ignorecase and not _fixed_char(chr(av))):
+                run, run_bounded = "", False
+                continue
+            run += low
+            continue
+        flush()
+        bounded = _bounded_before(items, index, start_bounded)
+        found: frozenset[str] | None = None
+        if op is _c.SUBPATTERN:
+            found = _best_keys(list(av[3].data), bounded, words, ignorecase)
+        elif op in _GROUPS:
+            found = _best_keys(list(av.data), bounded, words, ignorecase)
+        elif op in _REPEATS and av[0] >= 1:
+            found = _best_keys(list(av[2].data), bounded, words, ignorecase)
+        elif op is _c.BRANCH:
+            alternatives = [_best_keys(list(alt.data), bounded, words, ignorecase) for alt in av[1]]
+            if all(alt is not None for alt in alternatives):
+                found = frozenset().union(*[alt for alt in alternatives if alt is not None])
+        if found:
+            candidates.append(found)
+    flush()
+    return max(candidates, key=_score) if candidates else None
+
+
+# -- the word scanner ------------------------------------------------------------------------
+
+
+def _trie_regex(words: list[str]) -> str:
+    """An alternation of ``words`` factored by first letters, so the engine tries few branches."""
+    groups: dict[str, list[str]] = {}
+    ends = False
+    for word in words:
+        if word:
+            groups.setdefault(word[0], []).append(word[1:])
+        else:
+            ends = True
+    if ends:
+        return ""  # a shorter key is a prefix already; the scanner's \w* takes the rest
+    parts = [re.escape(first) + _trie_regex(rest) for first, rest in sorted(groups.items())]
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+@lru_cache(maxsize=16)
+def word_scanner(keys: frozenset[str]) -> re.Pattern[str]:
+    """Finds every text word that starts with one of ``keys``; the match is the whole word."""
+    return re.compile(r"\b" + _trie_regex(sorted(keys)) + r"\w*")
