@@ -58,12 +58,14 @@ def test_topics_of_a_text_without_repeats_are_empty() -> None:
 def test_topics_are_kept_for_non_spec_seeds_only(make_seeds: MakeSeeds) -> None:
     seeds = make_seeds({"news.txt": NEWS})
     ruleset = load_rules()
-    news = judge_document(load_seed(seeds, "news.txt"), ruleset)
+    news = judge_document(load_seed(seeds, "news.txt"), ruleset, topics=True)
     assert news.judgement.verdict == "non-spec"
     assert "video link" in news.judgement.topics
-    spec = judge_document(load_seed(EXAMPLES, "tide-logger-spec.md"), ruleset)
+    spec = judge_document(load_seed(EXAMPLES, "tide-logger-spec.md"), ruleset, topics=True)
     assert spec.judgement.verdict == "spec"
     assert spec.judgement.topics == []
+    # Only the questions need topics: a plain check does not pay for them.
+    assert judge_document(load_seed(seeds, "news.txt"), ruleset).judgement.topics == []
 
 
 # -- question items ---------------------------------------------------------------------------
@@ -82,7 +84,8 @@ def test_examples_get_one_section_per_seed_and_no_blocking_section() -> None:
 
 
 def test_no_spec_seed_puts_blocking_questions_first(make_seeds: MakeSeeds) -> None:
-    sections = build_questions(check_seeds(make_seeds({"news.txt": NEWS})))
+    seeds = make_seeds({"news.txt": NEWS})
+    sections = build_questions(check_seeds(seeds, CheckOptions(topics=True)))
     assert sections[0].key == "blocking"
     asked = {q.dimension for q in sections[0].questions}
     for dim in ("goal", "users", "data", "interfaces", "platform", "performance", "acceptance"):

@@ -36,6 +36,7 @@ class CheckOptions:
     ruleset: RuleSet | None = None
     waivers: list[Waiver] = field(default_factory=list)
     jobs: int = 1  # processes judging seeds; results keep the index order
+    topics: bool = False  # extract key topics of non-spec seeds (only the questions ask them)
 
 
 def ensure_seeds_dir(seeds_dir: Path) -> None:
@@ -45,9 +46,11 @@ def ensure_seeds_dir(seeds_dir: Path) -> None:
         raise UsageError("seeds dir is not a directory", str(seeds_dir))
 
 
-def judge_document(doc: Document, ruleset: RuleSet, listed: bool = True) -> SeedResult:
+def judge_document(
+    doc: Document, ruleset: RuleSet, listed: bool = True, topics: bool = False
+) -> SeedResult:
     judgement = judge(doc, analyse(doc, ruleset), ruleset)
-    if judgement.verdict == "non-spec":
+    if topics and judgement.verdict == "non-spec":
         # The text is gone after this call (streaming); keep what the questions need from it.
         judgement.topics = extract_topics(
             [line for line, kind in zip(doc.lines, doc.kinds, strict=True) if kind in _PROSE]
@@ -68,6 +71,7 @@ def iter_seed_results(
     ruleset: RuleSet,
     max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int = 1,
+    topics: bool = False,
 ) -> Iterator[SeedResult]:
     """Judge seeds one at a time, in index order; no seed's text outlives its judgement.
 
@@ -77,9 +81,9 @@ def iter_seed_results(
     titles = {entry.path: entry.title for entry in index.entries}
     tasks = [(rel, rel in listed) for rel in index.seeds]
     if jobs > 1 and len(tasks) > 1:
-        results = _judge_in_pool(seeds_dir, ruleset, max_bytes, tasks, jobs)
+        results = _judge_in_pool(seeds_dir, ruleset, max_bytes, topics, tasks, jobs)
     else:
-        results = (_judge_one(seeds_dir, ruleset, max_bytes, task) for task in tasks)
+        results = (_judge_one(seeds_dir, ruleset, max_bytes, topics, task) for task in tasks)
     for result in results:
         if result.title is None:
             result.title = titles.get(result.path)
@@ -87,19 +91,19 @@ def iter_seed_results(
 
 
 def _judge_one(
-    seeds_dir: Path, ruleset: RuleSet, max_bytes: int, task: tuple[str, bool]
+    seeds_dir: Path, ruleset: RuleSet, max_bytes: int, topics: bool, task: tuple[str, bool]
 ) -> SeedResult:
     rel, listed = task
-    return judge_document(load_seed(seeds_dir, rel, max_bytes), ruleset, listed)
+    return judge_document(load_seed(seeds_dir, rel, max_bytes), ruleset, listed, topics)
 
 
 # What each worker process judges with, set once when the pool starts.
-_WORKER: tuple[Path, RuleSet, int] | None = None
+_WORKER: tuple[Path, RuleSet, int, bool] | None = None
 
 
-def _start_worker(seeds_dir: Path, ruleset: RuleSet, max_bytes: int) -> None:
+def _start_worker(seeds_dir: Path, ruleset: RuleSet, max_bytes: int, topics: bool) -> None:
     global _WORKER
-    _WORKER = (seeds_dir, ruleset, max_bytes)
+    _WORKER = (seeds_dir, ruleset, max_bytes, topics)
 
 
 def _judge_in_worker(task: tuple[str, bool]) -> SeedResult:
@@ -111,6 +115,7 @@ def _judge_in_pool(
     seeds_dir: Path,
     ruleset: RuleSet,
     max_bytes: int,
+    topics: bool,
     tasks: list[tuple[str, bool]],
     jobs: int,
 ) -> Iterator[SeedResult]:
@@ -118,7 +123,9 @@ def _judge_in_pool(
 
     chunk = max(1, min(32, len(tasks) // (jobs * 8)))
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_start_worker, initargs=(seeds_dir, ruleset, max_bytes)
+        max_workers=jobs,
+        initializer=_start_worker,
+        initargs=(seeds_dir, ruleset, max_bytes, topics),
     ) as pool:
         yield from pool.map(_judge_in_worker, tasks, chunksize=chunk)
 
@@ -134,7 +141,9 @@ def check_seeds(
     index = read_index(seeds_dir)
     results: list[SeedResult] = []
     total = len(index.seeds)
-    results_iter = iter_seed_results(seeds_dir, index, ruleset, options.max_bytes, options.jobs)
+    results_iter = iter_seed_results(
+        seeds_dir, index, ruleset, options.max_bytes, options.jobs, options.topics
+    )
     for done, result in enumerate(results_iter):
         results.append(result)
         if progress is not None:

@@ -123,6 +123,7 @@ def check(
     settings = resolve_settings(overrides, config)
     options = settings.check_options()  # rules loaded once, for the judgement and the questions
     options.jobs = jobs
+    options.topics = questions_file is not None or fmt == "html"
     from seed_kickoff.report.progress import progress_for
 
     progress = progress_for(lambda: _console(stderr=True), sys.stderr)
@@ -261,6 +262,7 @@ def questions(
     overrides = Overrides(seeds_dir, packs=rule_packs, disable=disable, questions_output=output)
     settings = resolve_settings(overrides, config)
     options = settings.check_options()
+    options.topics = True
     result = check_seeds(settings.seeds_dir, options)
     sections = build_questions(result, options.ruleset, show_all=show_all)
     output = settings.questions_output

@@ -14,7 +14,8 @@ from markdown_it import MarkdownIt
 from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.model import Document, LineKind
 
-_MD = MarkdownIt("commonmark").enable("table")
+# Only block structure is needed (each line's kind); inline parsing would double the cost.
+_MD = MarkdownIt("commonmark").enable("table").disable("inline")
 # Markdown nested deeper than this is not a document people wrote; parse it as plain text instead.
 _MAX_MD_NESTING = 200
 
