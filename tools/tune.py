@@ -35,11 +35,11 @@ CLASS = {"spec": "spec", "partial": "partial", "non-spec": "nonspec"}
 # The grid searched by --fit: (spec_min_evidence, spec_min_clear, partial_min_evidence,
 # partial_min_clear, nonspec_factor).
 GRID = {
-    "spec_min_evidence": [14.0, 16.0, 18.0, 20.0, 22.0, 24.0],
-    "spec_min_clear": [3, 4, 5, 6],
-    "partial_min_evidence": [4.0, 5.0, 6.0, 7.0, 8.0, 10.0],
-    "partial_min_clear": [1, 2, 3],
-    "nonspec_factor": [1.0, 1.5, 2.0],
+    "spec_min_evidence": [8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 20.0],
+    "spec_min_clear": [1, 2, 3, 4, 5],
+    "partial_min_evidence": [2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+    "partial_min_clear": [0, 1, 2],
+    "nonspec_factor": [1.0, 1.5, 2.0, 3.0],
 }
 
 
@@ -97,7 +97,7 @@ def predict(data, rules: dict[str, Rule], model: JudgeModel) -> dict[str, tuple[
             continue
         m = measure(hits, rules, model)
         verdict, _ = decide(m, model)
-        if verdict == "non-spec" and lang not in ("en", "und") and m.family != "non-spec":
+        if verdict != "spec" and lang not in ("en", "und") and m.family != "non-spec":
             out[f] = ("nonspec", m)  # unsupported
         else:
             out[f] = (CLASS[verdict], m)
@@ -117,7 +117,7 @@ def metrics(labels: dict[str, str], preds: dict[str, str]) -> dict[str, float]:
 
 def objective(labels: dict[str, str], preds: dict[str, str]) -> float:
     m = metrics(labels, preds)
-    return m["accuracy"] + 0.5 * m["spec_recall"] - 0.1 * m["false_passes"]
+    return m["accuracy"] + 0.5 * m["spec_recall"] - 0.3 * m["false_passes"]
 
 
 def fit(data, labels, rules, model, files) -> JudgeModel:
@@ -135,7 +135,7 @@ def fit(data, labels, rules, model, files) -> JudgeModel:
             if m is None:
                 preds[f] = "nonspec"
                 continue
-            net = m.spec_evidence - factor * m.against
+            net = m.spec_evidence - factor * m.against / model.nonspec_factor
             verdict, _ = decide(replace(m, net=net), candidate)
             preds[f] = CLASS[verdict]
         score = objective({f: labels[f] for f in files}, preds)

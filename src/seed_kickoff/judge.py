@@ -169,9 +169,9 @@ def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
         lang_note = f"{language.language} ({language.script} script)"
 
     verdict, margin = decide(m, model)
-    # Rules are English: in another language little matches, and a confident "non-spec" would be
+    # Rules are English: in another language little matches, and "non-spec" or "partial" would be
     # a guess. Say what the language is instead.
-    if verdict == "non-spec" and lang_note and family != "non-spec":
+    if verdict != "spec" and lang_note and family != "non-spec":
         return _unsupported_language(
             lang_note, language.script, coverage, signals, m.genre_scores, model
         )
