@@ -24,7 +24,7 @@ from pathlib import Path
 
 from seed_kickoff.analyse import analyse
 from seed_kickoff.evaluate import LABELS, read_labels
-from seed_kickoff.judge import JudgeModel, decide, load_model, measure
+from seed_kickoff.judge import JudgeModel, count_words, decide, load_model, measure
 from seed_kickoff.language import guess_language
 from seed_kickoff.loader import load_seed
 from seed_kickoff.rules import Rule, RuleSet, load_rules
@@ -32,14 +32,14 @@ from seed_kickoff.rules import Rule, RuleSet, load_rules
 CACHE = Path(__file__).resolve().parent / ".cache" / "hits.pkl"
 CLASS = {"spec": "spec", "partial": "partial", "non-spec": "nonspec"}
 
-# The grid searched by --fit: (spec_min_evidence, spec_min_clear, partial_min_evidence,
-# partial_min_clear, nonspec_factor).
+# The grid searched by --fit (kept small: leave-one-source-out refits it once per source).
 GRID = {
-    "spec_min_evidence": [8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 20.0],
-    "spec_min_clear": [1, 2, 3, 4, 5],
-    "partial_min_evidence": [2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
-    "partial_min_clear": [0, 1, 2],
-    "nonspec_factor": [1.0, 1.5, 2.0, 3.0],
+    "spec_min_evidence": [8.0, 10.0, 12.0, 14.0, 16.0],
+    "spec_min_clear": [0, 1, 2],
+    "partial_min_evidence": [2.0, 3.0, 4.0, 5.0],
+    "partial_min_clear": [0, 1],
+    "nonspec_factor": [2.0, 3.0],
+    "per_kword": [0.0, 1.0, 2.0],
 }
 
 
@@ -64,13 +64,13 @@ def _scan(rel: str) -> tuple[str, dict[str, int], str, bool]:
     doc = load_seed(_CORPUS / "docs", rel)
     hits = dict(analyse(doc, RuleSet(rules=_RULES)).hits) if doc.problem is None else {}
     lang = guess_language(doc.text).language if doc.problem is None else "und"
-    return rel, hits, lang, doc.problem is not None
+    return rel, hits, (lang, count_words(doc.text)), doc.problem is not None
 
 
 def collect(corpus: Path, files: list[str], ruleset: RuleSet) -> dict[str, tuple[dict[str, int], str, bool]]:
     cache: dict = pickle.loads(CACHE.read_bytes()) if CACHE.exists() else {}
     by_key = cache.setdefault("rules", {})  # rule key -> {file: hits}
-    meta = cache.setdefault("meta", {})  # file -> (language, problem)
+    meta = cache.setdefault("meta", {})  # file -> ((language, words), problem)
     missing = [r for r in ruleset.rules if rule_key(r) not in by_key]
     todo = files if missing or any(f not in meta for f in files) else []
     if todo:
@@ -91,11 +91,11 @@ def collect(corpus: Path, files: list[str], ruleset: RuleSet) -> dict[str, tuple
 
 def predict(data, rules: dict[str, Rule], model: JudgeModel) -> dict[str, tuple[str, object]]:
     out = {}
-    for f, (hits, lang, problem) in data.items():
+    for f, (hits, (lang, words), problem) in data.items():
         if problem:
             out[f] = ("nonspec", None)
             continue
-        m = measure(hits, rules, model)
+        m = measure(hits, rules, model, words)
         verdict, _ = decide(m, model)
         if verdict != "spec" and lang not in ("en", "und") and m.family != "non-spec":
             out[f] = ("nonspec", m)  # unsupported
@@ -122,7 +122,7 @@ def objective(labels: dict[str, str], preds: dict[str, str]) -> float:
 
 def fit(data, labels, rules, model, files) -> JudgeModel:
     """The grid point that does best on ``files``; measures are computed once per document."""
-    measures = {f: measure(data[f][0], rules, model) for f in files if not data[f][2]}
+    measures = {f: measure(data[f][0], rules, model, data[f][1][1]) for f in files if not data[f][2]}
     best, best_score = model, float("-inf")
     keys = list(GRID)
     for values in itertools.product(*(GRID[k] for k in keys)):

@@ -6,6 +6,7 @@ be explained as sums of rule weights that a person can read in the packs.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,7 @@ from seed_kickoff.model import (
 from seed_kickoff.rules import Rule, RuleSet
 
 FALLBACK_GENRE = "document"
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class JudgeModel:
     partial_min_clear: int
     partial_min_evidence: float
     nonspec_factor: float
+    per_kword: float
+    length_cap_words: int
     softness: float
     genre_min_score: float
     genres: dict[str, Genre]
@@ -70,6 +74,8 @@ def load_model() -> JudgeModel:
             partial_min_clear=int(data["verdict"]["partial"]["min_clear"]),
             partial_min_evidence=float(data["verdict"]["partial"]["min_evidence"]),
             nonspec_factor=float(data["verdict"]["nonspec_factor"]),
+            per_kword=float(data["verdict"]["length"]["per_1000_words"]),
+            length_cap_words=int(data["verdict"]["length"]["cap_words"]),
             softness=float(data["verdict"]["softness"]),
             genre_min_score=float(data["genre"]["min_score"]),
             genres=genres,
@@ -94,9 +100,16 @@ class Measure:
     spec_evidence: float  # capped dimension scores + the best spec-genre score
     against: float  # the best non-spec-genre score, weighted by nonspec_factor
     net: float
+    words: int = 0
 
 
-def measure(hits: dict[str, int], rules: dict[str, Rule], model: JudgeModel) -> Measure:
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def measure(
+    hits: dict[str, int], rules: dict[str, Rule], model: JudgeModel, words: int = 0
+) -> Measure:
     """Rule hit counts -> scores per dimension and genre, and the net spec evidence."""
     dimension_scores: dict[str, float] = defaultdict(float)
     genre_scores: dict[str, float] = defaultdict(float)
@@ -131,18 +144,25 @@ def measure(hits: dict[str, int], rules: dict[str, Rule], model: JudgeModel) -> 
         spec_evidence=spec_evidence,
         against=against,
         net=spec_evidence - against,
+        words=words,
     )
 
 
 def decide(m: Measure, model: JudgeModel) -> tuple[Verdict, float]:
-    """The verdict from the measure, and its margin from the nearest threshold."""
+    """The verdict from the measure, and its margin from the nearest threshold.
+
+    Longer documents must show more evidence: a long essay or policy collects scattered hits that
+    a short spec does not need, so both thresholds rise with length (up to a cap).
+    """
     net, clear = m.net, len(m.clear)
-    if net >= model.spec_min_evidence and clear >= model.spec_min_clear:
-        margin = min(net - model.spec_min_evidence, 3 * (clear - model.spec_min_clear) + 3)
-        return "spec", margin
-    if net >= model.partial_min_evidence and clear >= model.partial_min_clear:
-        return "partial", min(net - model.partial_min_evidence, model.spec_min_evidence - net)
-    return "non-spec", model.partial_min_evidence - net
+    extra = model.per_kword * min(m.words, model.length_cap_words) / 1000
+    spec_at = model.spec_min_evidence + extra
+    partial_at = model.partial_min_evidence + extra
+    if net >= spec_at and clear >= model.spec_min_clear:
+        return "spec", min(net - spec_at, 3 * (clear - model.spec_min_clear) + 3)
+    if net >= partial_at and clear >= model.partial_min_clear:
+        return "partial", min(net - partial_at, spec_at - net)
+    return "non-spec", partial_at - net
 
 
 def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
@@ -152,7 +172,7 @@ def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
         return _empty(problem, reason, model)
 
     rules = ruleset.by_id()
-    m = measure(analysis.hits, rules, model)
+    m = measure(analysis.hits, rules, model, count_words(doc.text))
     signals = [s for s in analysis.signals if s.dimension or s.genre or rules[s.rule].smell]
     coverage = {
         dim: DimensionCoverage(
