@@ -103,3 +103,14 @@ def test_verdict_is_sums_of_weights() -> None:
 def test_file_name_never_decides() -> None:
     text = (FIXTURES / "news.txt").read_text()
     assert judged("design-spec-rfc.md", text).verdict == judged("news.txt").verdict == "non-spec"
+
+
+@pytest.mark.parametrize(
+    ("name", "genre"), [("hostile-news.txt", "news-article"), ("hostile-terms.md", "legal-text")]
+)
+def test_spec_words_in_a_non_spec_form_do_not_pass(name: str, genre: str) -> None:
+    """A news report full of 'must', 'API', 'ms', or terms with SHALL NOT, is still no spec."""
+    j = judged(name).judgement
+    assert j.verdict == "non-spec"
+    assert j.genre == genre
+    assert j.scores["against"] > j.scores["spec_evidence"]
