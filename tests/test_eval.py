@@ -112,3 +112,18 @@ def test_shared_corpus_meets_the_ratchet() -> None:
     assert result.accuracy >= 0.88
     assert result.spec_recall >= 0.87
     assert result.genre_agreement >= 0.58
+
+
+def test_labels_with_crlf_bom_quotes_and_blank_lines(corpus: Path) -> None:
+    (corpus / "labels.csv").write_bytes(
+        b'\xef\xbb\xbfFile,Label,notes\r\nspec.md,spec,"two\r\nlines"\r\n\r\nnews.txt,non-spec,x\r\n'
+        b"recipe.md,bad,x\r\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        read_labels(corpus)
+    assert caught.value.line == 6
+    (corpus / "labels.csv").write_text("file,label\r\nspec.md,spec\r\n\r\nnews.txt,non-spec\r\n")
+    assert [(d.file, d.label, d.line) for d in read_labels(corpus)] == [
+        ("spec.md", "spec", 2),
+        ("news.txt", "nonspec", 4),
+    ]

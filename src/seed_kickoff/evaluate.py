@@ -8,6 +8,7 @@ more columns allowed). Documents are read by the same loader and judged by the s
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,7 +113,7 @@ def read_labels(corpus: Path) -> list[LabelledDoc]:
         text = labels_path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"cannot read labels: {err}", shown) from None
-    rows = csv.reader(text.splitlines())
+    rows = csv.reader(io.StringIO(text, newline=""))
     header = [cell.strip().lower() for cell in next(rows, [])]
     if "file" not in header or "label" not in header:
         raise ConfigError("the header must name the columns 'file' and 'label'", shown, 1)
@@ -121,7 +122,8 @@ def read_labels(corpus: Path) -> list[LabelledDoc]:
     root = docs_dir.resolve()
     docs: list[LabelledDoc] = []
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows, start=2):
+    for row in rows:
+        number = rows.line_num  # the physical line, even after a quoted field with a newline
         if not any(cell.strip() for cell in row):
             continue
         if len(row) <= max(col_file, col_label):
