@@ -67,7 +67,9 @@ def _scan(rel: str) -> tuple[str, dict[str, int], str, bool]:
     return rel, hits, (lang, count_words(doc.text)), doc.problem is not None
 
 
-def collect(corpus: Path, files: list[str], ruleset: RuleSet) -> dict[str, tuple[dict[str, int], str, bool]]:
+def collect(
+    corpus: Path, files: list[str], ruleset: RuleSet
+) -> dict[str, tuple[dict[str, int], tuple[str, int], bool]]:
     cache: dict = pickle.loads(CACHE.read_bytes()) if CACHE.exists() else {}
     by_key = cache.setdefault("rules", {})  # rule key -> {file: hits}
     meta = cache.setdefault("meta", {})  # file -> ((language, words), problem)
@@ -122,7 +124,9 @@ def objective(labels: dict[str, str], preds: dict[str, str]) -> float:
 
 def fit(data, labels, rules, model, files) -> JudgeModel:
     """The grid point that does best on ``files``; measures are computed once per document."""
-    measures = {f: measure(data[f][0], rules, model, data[f][1][1]) for f in files if not data[f][2]}
+    measures = {
+        f: measure(data[f][0], rules, model, data[f][1][1]) for f in files if not data[f][2]
+    }
     best, best_score = model, float("-inf")
     keys = list(GRID)
     for values in itertools.product(*(GRID[k] for k in keys)):
@@ -176,7 +180,10 @@ def main() -> None:
     if args.fit:
         fitted = fit(data, labels, rules, model, list(labels))
         print("fitted on all:", {k: getattr(fitted, k) for k in GRID})
-        print("  in-corpus:", _fmt(metrics(labels, {f: p[0] for f, p in predict(data, rules, fitted).items()})))
+        print(
+            "  in-corpus:",
+            _fmt(metrics(labels, {f: p[0] for f, p in predict(data, rules, fitted).items()})),
+        )
         loso: dict[str, str] = {}
         for held in sorted(set(source.values())):
             train = [f for f in labels if source[f] != held]
