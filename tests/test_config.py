@@ -235,7 +235,7 @@ def test_waiver_turns_a_seed_into_a_spec_and_shows_its_reason(repo: Path) -> Non
     )
     code, out, _ = invoke(["check"])
     assert code == 0
-    assert "waived: judged non-spec, counted as spec: agreed in the kickoff call" in out
+    assert "waived: judged partial, counted as spec: agreed in the kickoff call" in out
     assert ".kickoff.yaml:7: waiver names no seed: gone.md" in out
     code, out, _ = invoke(["check", "--format", "json"])
     seed = next(s for s in json.loads(out)["seeds"] if s["path"] == "tide-app-brief.md")

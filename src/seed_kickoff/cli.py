@@ -277,6 +277,46 @@ def questions(
         click.echo(render_checklist(sections), nl=False)
 
 
+@cli.command(name="eval")
+@click.argument("corpus", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@click.option(
+    "--fail-under",
+    default="",
+    metavar="METRIC=MIN,...",
+    help="Exit 1 below these (accuracy, spec_recall, spec_precision, genre_agreement).",
+)
+@click.option(
+    "--max-false-pass",
+    type=click.IntRange(min=0),
+    help="Exit 1 when more non-spec documents than this are judged spec.",
+)
+def eval_command(
+    corpus: Path, fmt: str, output: Path | None, fail_under: str, max_false_pass: int | None
+) -> None:
+    """Measure the verdicts on CORPUS (docs/ and labels.csv: file,label[,genre])."""
+    import json
+
+    from seed_kickoff.evaluate import (
+        evaluate_corpus,
+        failures,
+        parse_thresholds,
+        render_text,
+        result_dict,
+    )
+
+    thresholds = parse_thresholds(fail_under)
+    result = evaluate_corpus(corpus)
+    failed = failures(result, thresholds, max_false_pass)
+    if fmt == "json":
+        text = json.dumps(result_dict(result, failed), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render_text(result, failed)
+    write_output(text, output)
+    sys.exit(EXIT_FAIL if failed else EXIT_PASS)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: runs the CLI and turns every failure into a message and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)

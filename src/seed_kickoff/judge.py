@@ -6,6 +6,7 @@ be explained as sums of rule weights that a person can read in the packs.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,7 @@ from seed_kickoff.model import (
 from seed_kickoff.rules import Rule, RuleSet
 
 FALLBACK_GENRE = "document"
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,13 @@ class JudgeModel:
     partial_min_clear: int
     partial_min_evidence: float
     nonspec_factor: float
+    per_kword: float
+    length_cap_words: int
     softness: float
     genre_min_score: float
     genres: dict[str, Genre]
+    # corpus genre label -> kickoff genres that agree with it (used by `kickoff eval`)
+    genre_map: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -68,51 +74,55 @@ def load_model() -> JudgeModel:
             partial_min_clear=int(data["verdict"]["partial"]["min_clear"]),
             partial_min_evidence=float(data["verdict"]["partial"]["min_evidence"]),
             nonspec_factor=float(data["verdict"]["nonspec_factor"]),
+            per_kword=float(data["verdict"]["length"]["per_1000_words"]),
+            length_cap_words=int(data["verdict"]["length"]["cap_words"]),
             softness=float(data["verdict"]["softness"]),
             genre_min_score=float(data["genre"]["min_score"]),
             genres=genres,
+            genre_map={
+                str(label): tuple(str(slug) for slug in slugs or ())
+                for label, slugs in (data.get("genre_map") or {}).items()
+            },
         )
     except (KeyError, TypeError, ValueError) as err:
         raise ConfigError(f"model.yaml is malformed: {err}", str(path)) from None
 
 
-def rule_scores(analysis: Analysis, rules: dict[str, Rule]) -> dict[str, float]:
-    """Each rule's contribution: weight times its hits, saturating at the rule's cap."""
-    return {
-        rule_id: rules[rule_id].weight * min(count, rules[rule_id].cap)
-        for rule_id, count in analysis.hits.items()
-        if rule_id in rules
-    }
+@dataclass
+class Measure:
+    """What the rules found in one document, before any threshold is applied."""
+
+    dimension_scores: dict[str, float]
+    genre_scores: dict[str, float]
+    clear: list[str]  # dimensions whose score reaches clear_at
+    genre: str
+    family: str
+    spec_evidence: float  # capped dimension scores + the best spec-genre score
+    against: float  # the best non-spec-genre score, weighted by nonspec_factor
+    net: float
+    words: int = 0
 
 
-def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
-    model = load_model()
-    if doc.problem is not None:
-        problem, reason = doc.problem
-        return _empty(problem, reason, model)
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
 
-    rules = ruleset.by_id()
-    contributions = rule_scores(analysis, rules)
+
+def measure(
+    hits: dict[str, int], rules: dict[str, Rule], model: JudgeModel, words: int = 0
+) -> Measure:
+    """Rule hit counts -> scores per dimension and genre, and the net spec evidence."""
     dimension_scores: dict[str, float] = defaultdict(float)
     genre_scores: dict[str, float] = defaultdict(float)
-    for rule_id, score in contributions.items():
-        rule = rules[rule_id]
+    for rule_id, count in hits.items():
+        rule = rules.get(rule_id)
+        if rule is None:
+            continue
+        score = rule.weight * min(count, rule.cap)
         if rule.dimension:
             dimension_scores[rule.dimension] += score
         elif rule.genre:
             genre_scores[rule.genre] += score
-
-    signals = [s for s in analysis.signals if s.dimension or s.genre or rules[s.rule].smell]
-    coverage = {
-        dim: DimensionCoverage(
-            state=_state(dimension_scores.get(dim, 0.0), model),
-            score=round(dimension_scores.get(dim, 0.0), 2),
-            lines=sorted({s.line for s in signals if s.dimension == dim})[:20],
-        )
-        for dim in DIMENSIONS
-    }
-    clear = [dim for dim in DIMENSIONS if coverage[dim].state == "clear"]
-
+    clear = [dim for dim in DIMENSIONS if dimension_scores.get(dim, 0.0) >= model.clear_at]
     genre, family = _genre(genre_scores, model)
     spec_genre = max(
         (score for slug, score in genre_scores.items() if _family(slug, model) == "spec"),
@@ -125,31 +135,69 @@ def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
     dims_evidence = sum(min(score, model.dimension_cap) for score in dimension_scores.values())
     spec_evidence = dims_evidence + spec_genre
     against = nonspec_genre * model.nonspec_factor
-    net = spec_evidence - against
+    return Measure(
+        dimension_scores=dict(dimension_scores),
+        genre_scores=dict(genre_scores),
+        clear=clear,
+        genre=genre,
+        family=family,
+        spec_evidence=spec_evidence,
+        against=against,
+        net=spec_evidence - against,
+        words=words,
+    )
 
+
+def decide(m: Measure, model: JudgeModel) -> tuple[Verdict, float]:
+    """The verdict from the measure, and its margin from the nearest threshold.
+
+    Longer documents must show more evidence: a long essay or policy collects scattered hits that
+    a short spec does not need, so both thresholds rise with length (up to a cap).
+    """
+    net, clear = m.net, len(m.clear)
+    extra = model.per_kword * min(m.words, model.length_cap_words) / 1000
+    spec_at = model.spec_min_evidence + extra
+    partial_at = model.partial_min_evidence + extra
+    if net >= spec_at and clear >= model.spec_min_clear:
+        return "spec", min(net - spec_at, 3 * (clear - model.spec_min_clear) + 3)
+    if net >= partial_at and clear >= model.partial_min_clear:
+        return "partial", min(net - partial_at, spec_at - net)
+    return "non-spec", partial_at - net
+
+
+def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
+    model = load_model()
+    if doc.problem is not None:
+        problem, reason = doc.problem
+        return _empty(problem, reason, model)
+
+    rules = ruleset.by_id()
+    m = measure(analysis.hits, rules, model, count_words(doc.text))
+    signals = [s for s in analysis.signals if s.dimension or s.genre or rules[s.rule].smell]
+    coverage = {
+        dim: DimensionCoverage(
+            state=_state(m.dimension_scores.get(dim, 0.0), model),
+            score=round(m.dimension_scores.get(dim, 0.0), 2),
+            lines=sorted({s.line for s in signals if s.dimension == dim})[:20],
+        )
+        for dim in DIMENSIONS
+    }
+    genre, family = m.genre, m.family
     language = guess_language(doc.text)
     lang_note: str | None = None
     if language.language not in ("en", "und"):
         lang_note = f"{language.language} ({language.script} script)"
 
-    if net >= model.spec_min_evidence and len(clear) >= model.spec_min_clear:
-        verdict: Verdict = "spec"
-        margin = min(net - model.spec_min_evidence, 3 * (len(clear) - model.spec_min_clear) + 3)
-    elif net >= model.partial_min_evidence and len(clear) >= model.partial_min_clear:
-        verdict = "partial"
-        margin = min(net - model.partial_min_evidence, model.spec_min_evidence - net)
-    else:
-        verdict = "non-spec"
-        margin = model.partial_min_evidence - net
-    # Rules are English: in another language little matches, and a confident "non-spec" would be
+    verdict, margin = decide(m, model)
+    # Rules are English: in another language little matches, and "non-spec" or "partial" would be
     # a guess. Say what the language is instead.
-    if verdict == "non-spec" and lang_note and family != "non-spec":
+    if verdict != "spec" and lang_note and family != "non-spec":
         return _unsupported_language(
-            lang_note, language.script, coverage, signals, genre_scores, model
+            lang_note, language.script, coverage, signals, m.genre_scores, model
         )
 
     confidence = 0.5 + 0.5 * max(margin, 0.0) / (max(margin, 0.0) + model.softness)
-    reasons = _reasons(verdict, clear, genre, family, genre_scores, signals, model, net)
+    reasons = _reasons(verdict, m.clear, genre, family, m.genre_scores, signals, model, m.net)
     if lang_note:
         reasons.append(f"written in {lang_note}: rules are tuned on English, judged on structure")
         confidence = min(confidence, 0.7)
@@ -159,16 +207,16 @@ def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
         genre=genre,
         genre_family=family,
         genre_scores={
-            k: round(v, 2) for k, v in sorted(genre_scores.items(), key=lambda kv: -kv[1])
+            k: round(v, 2) for k, v in sorted(m.genre_scores.items(), key=lambda kv: -kv[1])
         },
         coverage=coverage,
         signals=signals,
         reasons=reasons,
         scores={
-            "spec_evidence": round(spec_evidence, 2),
-            "against": round(against, 2),
-            "net": round(net, 2),
-            "clear_dimensions": float(len(clear)),
+            "spec_evidence": round(m.spec_evidence, 2),
+            "against": round(m.against, 2),
+            "net": round(m.net, 2),
+            "clear_dimensions": float(len(m.clear)),
         },
         language=language.language,
     )

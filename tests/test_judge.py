@@ -1,0 +1,116 @@
+"""Judgement on small documents we wrote: each genre's form decides, and every verdict is cited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from seed_kickoff.check import judge_document
+from seed_kickoff.judge import decide, load_model, measure
+from seed_kickoff.loader import load_bytes
+from seed_kickoff.model import SeedResult
+from seed_kickoff.rules import load_rules
+
+FIXTURES = Path(__file__).parent / "fixtures" / "judge"
+
+
+def judged(name: str, text: str | None = None) -> SeedResult:
+    data = text.encode() if text is not None else (FIXTURES / name).read_bytes()
+    fmt = "markdown" if name.endswith(".md") else "text"
+    return judge_document(load_bytes(name, data, fmt), load_rules())
+
+
+@pytest.mark.parametrize(
+    ("name", "genre"),
+    [
+        ("news.txt", "news-article"),
+        ("licence.txt", "licence"),
+        ("recipe.md", "recipe"),
+        ("verse.txt", "verse"),
+        ("changelog.md", "changelog"),
+    ],
+)
+def test_non_spec_genres(name: str, genre: str) -> None:
+    result = judged(name)
+    assert result.verdict == "non-spec"
+    assert result.judgement.genre == genre
+    assert any(s.genre == genre for s in result.judgement.signals)
+
+
+def test_spec_is_spec_with_cited_dimensions() -> None:
+    result = judged("spec.md")
+    j = result.judgement
+    assert j.verdict == "spec"
+    assert j.genre_family == "spec"
+    clear = [dim for dim, cov in j.coverage.items() if cov.state == "clear"]
+    assert {"interfaces", "data", "quality"} <= set(clear)
+    assert all(j.coverage[dim].lines for dim in clear)
+
+
+def test_news_byline_dateline_quotes_are_cited() -> None:
+    signals = judged("news.txt").judgement.signals
+    rules = {s.rule for s in signals}
+    assert {"news.byline", "news.dateline", "news.attribution"} <= rules
+    byline = next(s for s in signals if s.rule == "news.byline")
+    assert byline.line == 3  # the line the byline is on, not the blank line before it
+
+
+def test_korean_seed_is_unsupported_naming_the_language() -> None:
+    j = judged("ko.md").judgement
+    assert j.verdict == "unsupported"
+    assert j.language == "ko"
+    assert "hangul" in j.reasons[0]
+
+
+def test_foreign_seed_with_spec_structure_is_judged_structurally() -> None:
+    text = (FIXTURES / "spec.md").read_text()
+    # Prose in Spanish, structure (headings, code, table, RFC 2119 keywords, units) unchanged.
+    text = text.replace(
+        "This document specifies a small service that reads water meters over a serial line and\n"
+        "publishes the readings. Non-goals: billing and a web UI.",
+        "El servicio lee los contadores de agua por una línea serie y publica las lecturas en la red"
+        " de la ciudad, para que los técnicos no tengan que ir a cada casa.",
+    )
+    j = judged("es.md", text).judgement
+    assert j.verdict in ("spec", "unsupported")
+    assert j.verdict != "non-spec"
+
+
+def test_thin_brief_is_partial() -> None:
+    text = (
+        "# Idea: a plant watering reminder\n\n"
+        "It would be nice to have an app that reminds me to water the plants.\n\n"
+        "- As a user, I want a reminder every few days so that my plants survive.\n"
+        "- The app should allow me to add a photo of each plant.\n"
+    )
+    assert judged("idea.md", text).verdict == "partial"
+
+
+def test_verdict_is_sums_of_weights() -> None:
+    """The measure is reproducible from the signals: rule weight x min(hits, cap)."""
+    ruleset = load_rules()
+    rules = ruleset.by_id()
+    model = load_model()
+    m = measure({"behaviour.rfc2119": 10, "news.byline": 1}, rules, model)
+    assert m.dimension_scores["behaviour"] == rules["behaviour.rfc2119"].weight * min(
+        10, rules["behaviour.rfc2119"].cap
+    )
+    assert m.against == rules["news.byline"].weight * model.nonspec_factor
+    assert decide(m, model)[0] == "non-spec"
+
+
+def test_file_name_never_decides() -> None:
+    text = (FIXTURES / "news.txt").read_text()
+    assert judged("design-spec-rfc.md", text).verdict == judged("news.txt").verdict == "non-spec"
+
+
+@pytest.mark.parametrize(
+    ("name", "genre"), [("hostile-news.txt", "news-article"), ("hostile-terms.md", "legal-text")]
+)
+def test_spec_words_in_a_non_spec_form_do_not_pass(name: str, genre: str) -> None:
+    """A news report full of 'must', 'API', 'ms', or terms with SHALL NOT, is still no spec."""
+    j = judged(name).judgement
+    assert j.verdict == "non-spec"
+    assert j.genre == genre
+    assert j.scores["against"] > j.scores["spec_evidence"]
