@@ -52,10 +52,12 @@ def run(seeds: Path, **options: object) -> CheckResult:
 def hostile(make_seeds: MakeSeeds) -> CheckResult:
     seeds = make_seeds(
         {
-            "INDEX.md": "# Seeds\n\n- news.txt\n- spec.md\n- gone.md\n",
+            "INDEX.md": "# Seeds\n\n- news.txt\n- spec.md\n- titled.md\n- gone.md\n",
             "news.txt": hostile_news(),
             "spec.md": SPEC,
             HOSTILE_NAME: hostile_news(),
+            # A hostile title reaches every report whatever evidence the rules pick.
+            "titled.md": "---\ntitle: '<script>alert(1)</script> | pipe'\n---\n" + SPEC,
         }
     )
     return run(seeds)
