@@ -10,6 +10,7 @@ import re
 from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.model import Document, LineKind
@@ -64,10 +65,7 @@ def _parse_markdown(rel: str, text: str) -> Document:
     for i in range(min(fm.lines, len(lines))):
         kinds[i] = "meta"
     body = "\n" * fm.lines + "\n".join(lines[fm.lines :])
-    try:
-        tokens = _MD.parse(body) if _nesting_ok(body) else []
-    except RecursionError:
-        tokens = []
+    tokens = markdown_tokens(_MD, body)
     for tok in tokens:
         if tok.map is None or tok.nesting == -1:
             continue
@@ -104,6 +102,17 @@ def _parse_markdown(rel: str, text: str) -> Document:
     )
 
 
+def markdown_tokens(md: MarkdownIt, body: str) -> list[Token]:
+    """markdown-it's block tokens, or none when the nesting is pathological (the text is then
+    taken as plain lines rather than risking deep recursion)."""
+    if not _nesting_ok(body):
+        return []
+    try:
+        return md.parse(body)
+    except RecursionError:
+        return []
+
+
 def _nesting_ok(body: str) -> bool:
     """Refuse pathological nesting (thousands of '>' or list markers) before markdown-it recurses."""
     deepest = 0
@@ -114,7 +123,9 @@ def _nesting_ok(body: str) -> bool:
 
 
 def _str(value: object) -> str | None:
-    if value is None:
+    """A front matter scalar as text; a list or mapping is not a title (and str() of one built
+    from YAML aliases could be huge)."""
+    if value is None or isinstance(value, (dict, list, set, tuple)):
         return None
     text = str(value).strip()
     return text[:300] or None
