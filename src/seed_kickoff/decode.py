@@ -65,6 +65,7 @@ _LATIN_ALPHABETS = frozenset(
         "Latin Extended-A",
         "Latin Extended-B",
         "General Punctuation",
+        "Control character",  # newlines and tabs
     }
 )
 _TIE = 0.15
@@ -119,6 +120,8 @@ def binary_reason(data: bytes) -> str | None:
     if controls > max(2, _MAX_CONTROL_SHARE * (len(sample) - nuls)):
         return "binary file (control bytes); not text"
     if nuls * 2 > len(sample):
+        if not data.translate(None, b"\x00 \t\r\n"):
+            return "only NUL bytes; no text"
         return "binary file (mostly NUL bytes); not text"
     return None
 

@@ -58,7 +58,8 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        line = 2 + mark.line if mark is not None else 1
+        # ``raw`` starts with the newline that ends the opening ``---``: its line 0 is file line 1.
+        line = 1 + mark.line if mark is not None else 1
         problem = getattr(err, "problem", None) or "not valid YAML"
         result.findings.append(
             Finding(
