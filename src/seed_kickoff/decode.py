@@ -224,6 +224,8 @@ def _detect(sample: bytes) -> str | None:
         for match in matches:
             if match.encoding == "cp1252" and match.chaos <= best.chaos + _TIE:
                 return "cp1252"
+        if sample.decode("cp1252", errors="replace") == str(best):
+            return "cp1252"  # the same text either way: name the encoding people know
     return str(best.encoding)
 
 

@@ -63,6 +63,7 @@ def read_index(seeds_dir: Path) -> SeedIndex:
     findings: list[Finding] = []
     front: dict[str, object] = {}
     entries: list[IndexEntry] = []
+    refs: list[_Ref] = []
     index_name: str | None = None
     if index_file is None:
         findings.append(
@@ -79,10 +80,15 @@ def read_index(seeds_dir: Path) -> SeedIndex:
         fm = split_front_matter(text, index_name)
         front = fm.data
         findings.extend(fm.findings)
-        entries = _resolve_refs(seeds_dir, index_name, parse_index_refs(text, fm.lines), findings)
+        refs = parse_index_refs(text, fm.lines)
+        entries = _resolve_refs(seeds_dir, index_name, refs, findings)
 
     listed = {entry.path for entry in entries}
-    on_disk = list_seed_files(seeds_dir, findings)
+    listing: list[Finding] = []
+    on_disk = list_seed_files(seeds_dir, listing)
+    # A file INDEX.md names and that was refused there is reported once, with the INDEX line.
+    named = listed | {_lexical_path(ref.ref) for ref in refs}
+    findings.extend(f for f in listing if f.path not in named)
     unlisted = [path for path in on_disk if path not in listed]
     if index_name is not None:
         for path in unlisted:
@@ -309,6 +315,12 @@ def resolve_reference(seeds_dir: Path, root: Path, ref: str) -> tuple[str | None
     if kind is not None:
         return None, f"{shown}: is {kind}, not a seed file; not read"
     return candidate.relative_to(seeds_dir).as_posix(), None
+
+
+def _lexical_path(ref: str) -> str:
+    """The relative path a reference spells, without looking at the disk."""
+    raw = unquote(ref.strip().strip("<>").split("#", 1)[0].split("?", 1)[0])
+    return "/".join(p for p in re.split(r"[\\/]", raw) if p not in ("", "."))
 
 
 def _on_disk_spelling(seeds_dir: Path, parts: list[str]) -> list[str]:
