@@ -239,6 +239,13 @@ def test_broken_or_cut_pdf_is_unreadable(data: bytes, reason: str) -> None:
     assert reason in " ".join(result.judgement.reasons)
 
 
+def test_broken_pdf_prints_nothing_of_pypdf(make_seeds: MakeSeeds) -> None:
+    seeds = make_seeds({"spec.md": SPEC, "a.pdf": b"%PDF-1.4\nxref\n0 1\nbroken"})
+    code, out, err = invoke(["check", str(seeds)])
+    assert code == 0 and err == ""
+    assert "a.pdf: unreadable" in out and "broken PDF" in out
+
+
 @pytest.mark.parametrize(
     "data,kind",
     [
