@@ -313,6 +313,7 @@ def test_one_enormous_line_is_read_up_to_the_limit(tmp_path: Path) -> None:
         "> " * 90 + "fine\n",
         "[" * 20000 + "x" + "]" * 20000 + "\n",
         "*" * 50000 + "\n",
+        "a\n" + " " * 200_000 + "x\n" + "\t \u3000" * 50_000 + "y\n",  # rules backtrack on runs
         "| " + " | ".join(["c"] * 2000) + " |\n|" + "-|" * 2000 + "\n",
     ],
 )
@@ -615,6 +616,7 @@ def build_messy_seeds(root: Path, outside: Path) -> dict[str, str]:
         "huge-line.txt": b"tide " * (4 * 1024 * 1024),
         "broken.html": b"<div><p>unclosed <b>" * 3000,
         "deep.md": b"> " * 20_000,
+        "padded.txt": b"Title\n" + b" " * 2_000_000 + b"end\n",
         "bad-front.md": b"---\ntitle: [oops\n---\n# Notes\n\nShort note.\n",
         "bomb.md": (BOMB + "# Bomb\n").encode(),
     }
