@@ -574,6 +574,11 @@ def test_ctrl_c_keeps_the_old_file_whole(tmp_path: Path, monkeypatch: pytest.Mon
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 
+def test_bad_limit_is_exit_2_naming_the_option() -> None:
+    code, out, err = invoke(["check", str(EXAMPLES), "--max-bytes", "0"])
+    assert code == 2 and "--max-bytes" in err and "Traceback" not in out + err
+
+
 def _explode(*_: object) -> None:
     raise ValueError("boom")
 
