@@ -96,3 +96,17 @@ def test_oversized_file_is_read_up_to_the_limit(make_seeds: MakeSeeds, tmp_path:
     doc = load_seed(seeds, "big.txt", max_bytes=100)
     assert len(doc.text) <= 100
     assert any(f.code == "too-large" for f in doc.findings)
+
+
+def test_stray_bytes_are_never_read_as_utf16(make_seeds: MakeSeeds) -> None:
+    # Not UTF-8, no NUL pattern: the legacy detector may not turn them into CJK text.
+    seeds = make_seeds({"odd.txt": b"caf\xe9 cr\xe8me, na\xefve r\xe9sum\xe9\n"})
+    doc = load_seed(seeds, "odd.txt")
+    assert doc.lines[0] == "café crème, naïve résumé"
+    assert not doc.encoding.startswith("utf-16")
+
+
+def test_nul_and_control_bytes_together_are_binary(make_seeds: MakeSeeds) -> None:
+    seeds = make_seeds({"blob.dat": b"\x00\x01binary\xff"})
+    doc = load_seed(seeds, "blob.dat")
+    assert doc.problem is not None and doc.problem[0] == "unreadable"

@@ -3,6 +3,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from conftest import MakeSeeds
 from seed_kickoff.index import read_index
 
@@ -82,3 +84,13 @@ def test_no_index_means_every_file_with_a_warning(make_seeds: MakeSeeds) -> None
     assert index.index_path is None
     assert index.seeds == ["x.txt", "y.md"]
     assert any(f.code == "no-index" for f in index.findings)
+
+
+def test_a_relative_seeds_dir_lists_its_files(
+    make_seeds: MakeSeeds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_seeds({"a.md": "a\n"}, name="project/seeds")
+    monkeypatch.chdir(tmp_path)
+    index = read_index(Path("project/seeds"))
+    assert index.seeds == ["a.md"]
+    assert not [f for f in index.findings if f.level == "error"]

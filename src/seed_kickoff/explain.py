@@ -7,7 +7,7 @@ from pathlib import Path
 
 from seed_kickoff.check import judge_document
 from seed_kickoff.errors import UsageError
-from seed_kickoff.loader import format_of, load_bytes
+from seed_kickoff.loader import format_of, load_bytes, read_limited
 from seed_kickoff.model import DIMENSIONS, SeedResult
 from seed_kickoff.report.data import seed_dict
 from seed_kickoff.report.text import finding_line
@@ -22,8 +22,7 @@ def explain_seed(
     if path.is_dir():
         raise UsageError("is a directory; explain takes one seed file", str(path))
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = read_limited(path, max_bytes)  # a FIFO or device is refused, never waited on
     except OSError as err:
         raise UsageError(f"cannot be read: {err.strerror or err}", str(path)) from None
     doc = load_bytes(path.as_posix(), data, format_of(path.name), max_bytes)

@@ -5,11 +5,16 @@ Every parser returns one entry per source line, so a signal's line number is the
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import re
+import warnings
+from collections.abc import Iterator
 from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.model import Document, LineKind
@@ -65,10 +70,7 @@ def _parse_markdown(rel: str, text: str) -> Document:
     for i in range(min(fm.lines, len(lines))):
         kinds[i] = "meta"
     body = "\n" * fm.lines + "\n".join(lines[fm.lines :])
-    try:
-        tokens = _MD.parse(body) if _nesting_ok(body) else []
-    except RecursionError:
-        tokens = []
+    tokens = markdown_tokens(_MD, body)
     for tok in tokens:
         if tok.map is None or tok.nesting == -1:
             continue
@@ -105,6 +107,17 @@ def _parse_markdown(rel: str, text: str) -> Document:
     )
 
 
+def markdown_tokens(md: MarkdownIt, body: str) -> list[Token]:
+    """markdown-it's block tokens, or none when the nesting is pathological (the text is then
+    taken as plain lines rather than risking deep recursion)."""
+    if not _nesting_ok(body):
+        return []
+    try:
+        return md.parse(body)
+    except RecursionError:
+        return []
+
+
 def _nesting_ok(body: str) -> bool:
     """Refuse pathological nesting (thousands of '>' or list markers) before markdown-it recurses."""
     deepest = 0
@@ -115,7 +128,9 @@ def _nesting_ok(body: str) -> bool:
 
 
 def _str(value: object) -> str | None:
-    if value is None:
+    """A front matter scalar as text; a list or mapping is not a title (and str() of one built
+    from YAML aliases could be huge)."""
+    if value is None or isinstance(value, (dict, list, set, tuple)):
         return None
     text = str(value).strip()
     return text[:300] or None
@@ -287,8 +302,11 @@ def _parse_html(rel: str, text: str) -> Document:
     return Document(rel, lines, kinds, "html", title=title)
 
 
-def parse_pdf(rel: str, data: bytes) -> Document:
-    """PDF through the optional pypdf extra; one line of text per extracted line, pages in order."""
+def parse_pdf(rel: str, data: bytes, max_chars: int = 5 * 1024 * 1024) -> Document:
+    """PDF through the optional pypdf extra; one line of text per extracted line, pages in order.
+
+    Extraction stops once ``max_chars`` characters are read, like the byte limit of other seeds.
+    """
     try:
         import pypdf  # heavy, and optional: imported only for PDF seeds
     except ImportError:
@@ -298,17 +316,38 @@ def parse_pdf(rel: str, data: bytes) -> Document:
             "PDF seeds need the pdf extra: pip install 'seed-kickoff[pdf]'",
         )
         return doc
+    pages: list[str] = []
     try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with _quiet("pypdf"):
+            reader = pypdf.PdfReader(io.BytesIO(data))
+            size = 0
+            for page in reader.pages:
+                pages.append(page.extract_text() or "")
+                size += len(pages[-1])
+                if size > max_chars:
+                    break
     except Exception as err:  # pypdf raises many kinds of errors on broken files
         doc = Document(rel, [], [], "pdf")
-        doc.problem = ("unreadable", f"broken PDF: {type(err).__name__}")
+        doc.problem = ("unreadable", f"broken PDF: {type(err).__name__}: {err}"[:200])
         return doc
     text = "\n".join(pages)
     if not text.strip():
         doc = Document(rel, [], [], "pdf")
         doc.problem = ("unreadable", "the PDF holds no extractable text (a scan?)")
         return doc
-    doc = _parse_plain(rel, text, "pdf")
-    return doc
+    return _parse_plain(rel, text, "pdf")
+
+
+@contextlib.contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """Silence a library's log records and warnings (pypdf logs every repair it makes to stderr;
+    only the CLI may print, and a broken PDF is already reported as unreadable)."""
+    logger = logging.getLogger(logger_name)  # its modules log to children of this logger
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)

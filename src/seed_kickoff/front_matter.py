@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import frontmatter.default_handlers
@@ -14,6 +15,14 @@ _HANDLER = frontmatter.default_handlers.YAMLHandler()
 _BOUNDARY = _HANDLER.FM_BOUNDARY
 assert _BOUNDARY is not None
 _MAX_FRONT_MATTER_CHARS = 64_000
+# Values the front matter may hold once YAML aliases are expanded. safe_load shares aliased
+# nodes, so a "billion laughs" bomb is small in memory, but anything that walks it (str(), JSON
+# output, a config reader) would expand it; such front matter is refused here, for every reader.
+_MAX_VALUES = 10_000
+# PyYAML's scanner slows down quadratically with [ { nesting (1,000 levels: seconds); nobody
+# writes more than a few by hand.
+_MAX_FLOW_DEPTH = 50
+_FLOW = re.compile(r"[\[\]{}]")
 
 
 @dataclass
@@ -42,11 +51,17 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
             )
         )
         return result
+    if _flow_depth(raw) > _MAX_FLOW_DEPTH:
+        result.findings.append(
+            Finding("warning", "front matter nested too deeply; ignored", path, 1, "front-matter")
+        )
+        return result
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        line = 2 + mark.line if mark is not None else 1
+        # ``raw`` starts with the newline that ends the opening ``---``: its line 0 is file line 1.
+        line = 1 + mark.line if mark is not None else 1
         problem = getattr(err, "problem", None) or "not valid YAML"
         result.findings.append(
             Finding(
@@ -65,6 +80,17 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         return result
     if data is None:
         return result
+    if _expanded_size(data) > _MAX_VALUES:
+        result.findings.append(
+            Finding(
+                "warning",
+                "front matter expands to too many values (YAML aliases?); ignored",
+                path,
+                1,
+                "front-matter",
+            )
+        )
+        return result
     if not isinstance(data, dict):
         result.findings.append(
             Finding("warning", "front matter is not a mapping; ignored", path, 1, "front-matter")
@@ -72,3 +98,46 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         return result
     result.data = {str(k): v for k, v in data.items()}
     return result
+
+
+def _expanded_size(data: object) -> int:
+    """How many values ``data`` holds with aliases expanded; counts shared nodes once per use.
+
+    Linear in the number of distinct nodes (sizes are memoised by identity) and stops as soon as
+    the limit is passed; a node that contains itself counts as too many.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: object) -> int:
+        if not isinstance(node, (dict, list)):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            return _MAX_VALUES + 1  # recursive structure (``&a [*a]``)
+        active.add(key)
+        items = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+        total = 1
+        for item in items:
+            total += size(item)
+            if total > _MAX_VALUES:
+                break
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    try:
+        return size(data)
+    except RecursionError:
+        return _MAX_VALUES + 1
+
+
+def _flow_depth(raw: str) -> int:
+    """Deepest nesting of [ and { (an over-estimate: brackets inside quotes count too)."""
+    depth = deepest = 0
+    for match in _FLOW.finditer(raw):
+        depth = depth + 1 if match.group() in "[{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return deepest

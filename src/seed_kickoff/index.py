@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -11,8 +13,11 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from seed_kickoff.decode import decode_bytes
+from seed_kickoff.formats import markdown_tokens
 from seed_kickoff.front_matter import split_front_matter
-from seed_kickoff.model import Finding, IndexEntry, SeedIndex
+from seed_kickoff.loader import DEFAULT_MAX_BYTES, read_limited, special_kind
+from seed_kickoff.model import Finding, IndexEntry, Level, SeedIndex
 
 INDEX_NAME = "INDEX.md"
 
@@ -20,7 +25,10 @@ _MD = MarkdownIt("commonmark").enable("table")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _WINDOWS_DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
 # A bare file name in a table cell or at the start of a list item: has an extension, no spaces.
-_FILE_NAME = re.compile(r"^`?([^\s`|<>]+\.[A-Za-z0-9]{1,10})`?(?=$|[\s:,;)\-–—])")
+# In backticks the name may hold spaces: - `meeting notes.txt`: what we agreed.
+_FILE_NAME = re.compile(
+    r"^(?:`([^`|<>]+\.[A-Za-z0-9]{1,10})`|([^\s`|<>]+\.[A-Za-z0-9]{1,10}))(?=$|[\s:,;)\-–—])"
+)
 
 
 @dataclass(frozen=True)
@@ -31,16 +39,20 @@ class _Ref:
 
 
 def find_index(seeds_dir: Path) -> Path | None:
-    """INDEX.md at the top of the seeds dir, matched without regard to case."""
+    """INDEX.md at the top of the seeds dir, matched without regard to case.
+
+    Anything by that name but a directory counts, so that a FIFO or a link that leads out is
+    reported as a bad index rather than silently taken for no index.
+    """
     exact = seeds_dir / INDEX_NAME
-    if exact.is_file():
+    if os.path.lexists(exact) and not exact.is_dir():
         return exact
     try:
         names = sorted(os.listdir(seeds_dir))
     except OSError:
         return None
     for name in names:
-        if name.lower() == INDEX_NAME.lower() and (seeds_dir / name).is_file():
+        if name.lower() == INDEX_NAME.lower() and not (seeds_dir / name).is_dir():
             return seeds_dir / name
     return None
 
@@ -51,6 +63,7 @@ def read_index(seeds_dir: Path) -> SeedIndex:
     findings: list[Finding] = []
     front: dict[str, object] = {}
     entries: list[IndexEntry] = []
+    refs: list[_Ref] = []
     index_name: str | None = None
     if index_file is None:
         findings.append(
@@ -63,14 +76,19 @@ def read_index(seeds_dir: Path) -> SeedIndex:
         )
     else:
         index_name = index_file.name
-        text = _read_index_text(index_file, findings)
+        text = _read_index_text(seeds_dir, index_file, findings)
         fm = split_front_matter(text, index_name)
         front = fm.data
         findings.extend(fm.findings)
-        entries = _resolve_refs(seeds_dir, index_name, parse_index_refs(text, fm.lines), findings)
+        refs = parse_index_refs(text, fm.lines)
+        entries = _resolve_refs(seeds_dir, index_name, refs, findings)
 
     listed = {entry.path for entry in entries}
-    on_disk = list_seed_files(seeds_dir, findings)
+    listing: list[Finding] = []
+    on_disk = list_seed_files(seeds_dir, listing)
+    # A file INDEX.md names and that was refused there is reported once, with the INDEX line.
+    named = listed | {_lexical_path(ref.ref) for ref in refs}
+    findings.extend(f for f in listing if f.path not in named)
     unlisted = [path for path in on_disk if path not in listed]
     if index_name is not None:
         for path in unlisted:
@@ -86,17 +104,33 @@ def read_index(seeds_dir: Path) -> SeedIndex:
     return SeedIndex(index_name, front, entries, seeds, findings)
 
 
-def _read_index_text(index_file: Path, findings: list[Finding]) -> str:
-    data = index_file.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    text = data.decode("utf-8", errors="replace")
-    if "\ufffd" in text:
-        line = text[: text.index("\ufffd")].count("\n") + 1
+def _read_index_text(seeds_dir: Path, index_file: Path, findings: list[Finding]) -> str:
+    """INDEX.md as text, read with the same care as a seed: never outside the dir, never a FIFO,
+    never more than the size limit, in any encoding a seed may have."""
+    name = index_file.name
+    if not Path(os.path.realpath(index_file)).is_relative_to(os.path.realpath(seeds_dir)):
         findings.append(
-            Finding("warning", "not valid UTF-8; undecodable bytes replaced", index_file.name, line)
+            Finding("error", f"{name} is a link that leads outside the seeds dir; not read", name)
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        return ""
+    try:
+        data = read_limited(index_file, DEFAULT_MAX_BYTES)
+    except OSError as err:
+        findings.append(Finding("error", f"{name} cannot be read: {err.strerror or err}", name))
+        return ""
+    truncated = len(data) > DEFAULT_MAX_BYTES
+    decoded = decode_bytes(data[:DEFAULT_MAX_BYTES], truncated)
+    if decoded.binary_reason is not None:
+        findings.append(Finding("error", f"{name} is not text: {decoded.binary_reason}", name))
+        return ""
+    if truncated:
+        findings.append(
+            Finding(
+                "warning", f"larger than {DEFAULT_MAX_BYTES:,} bytes; the rest is ignored", name
+            )
+        )
+    findings.extend(Finding("warning", message, name, line) for line, message in decoded.warnings)
+    return decoded.text
 
 
 def parse_index_refs(text: str, skip_lines: int = 0) -> list[_Ref]:
@@ -106,7 +140,7 @@ def parse_index_refs(text: str, skip_lines: int = 0) -> list[_Ref]:
     """
     lines = text.split("\n")
     body = "\n" * skip_lines + "\n".join(lines[skip_lines:])
-    tokens = _MD.parse(body)
+    tokens = markdown_tokens(_MD, body)
     refs: list[_Ref] = []
     in_row = False
     row_found = False
@@ -184,11 +218,11 @@ def _line_of(href: str, lines: list[str], first_line: int, tok: Token) -> int:
 
 def _bare_file_name(content: str) -> str | None:
     match = _FILE_NAME.match(content.strip())
-    return match.group(1) if match else None
+    return (match.group(1) or match.group(2)) if match else None
 
 
 def _title_after(content: str, name: str) -> str | None:
-    rest = content.strip()[len(name) :].strip(" `:-–—\t")
+    rest = content.strip().lstrip("`")[len(name) :].strip(" `:-–—\t")
     return rest or None
 
 
@@ -256,23 +290,56 @@ def resolve_reference(seeds_dir: Path, root: Path, ref: str) -> tuple[str | None
         depth += -1 if part == ".." else 1
         if depth < 0:
             return None, f"{shown}: refers outside the seeds dir; not read"
+    parts = _on_disk_spelling(seeds_dir, parts)
     candidate = seeds_dir.joinpath(*parts) if parts else seeds_dir
     try:
         exists = os.path.lexists(candidate)
         resolved = candidate.resolve()
-    except (OSError, RuntimeError, ValueError):
+        if not resolved.is_relative_to(root):
+            if exists:
+                return None, f"{shown}: a link that leads outside the seeds dir; not read"
+            return None, f"{shown}: refers outside the seeds dir; not read"
+        if not exists:
+            return None, f"{shown}: no such file in the seeds dir"
+        if not resolved.exists():
+            return None, f"{shown}: a broken link; not read"
+        if resolved.is_dir():
+            return None, f"{shown}: is a directory, not a seed file"
+        kind = special_kind(resolved.stat().st_mode)
+    except RuntimeError:  # Python < 3.13 reports a symbolic link loop this way
+        return None, f"{shown}: a symbolic link loop; not read"
+    except (OSError, ValueError) as err:
+        if getattr(err, "errno", None) == errno.ELOOP:
+            return None, f"{shown}: a symbolic link loop; not read"
         return None, f"{shown}: cannot be resolved; not read"
-    if not resolved.is_relative_to(root):
-        if exists:
-            return None, f"{shown}: a link that leads outside the seeds dir; not read"
-        return None, f"{shown}: refers outside the seeds dir; not read"
-    if not exists:
-        return None, f"{shown}: no such file in the seeds dir"
-    if not resolved.exists():
-        return None, f"{shown}: a broken link; not read"
-    if resolved.is_dir():
-        return None, f"{shown}: is a directory, not a seed file"
+    if kind is not None:
+        return None, f"{shown}: is {kind}, not a seed file; not read"
     return candidate.relative_to(seeds_dir).as_posix(), None
+
+
+def _lexical_path(ref: str) -> str:
+    """The relative path a reference spells, without looking at the disk."""
+    raw = unquote(ref.strip().strip("<>").split("#", 1)[0].split("?", 1)[0])
+    return "/".join(p for p in re.split(r"[\\/]", raw) if p not in ("", "."))
+
+
+def _on_disk_spelling(seeds_dir: Path, parts: list[str]) -> list[str]:
+    """``parts`` with each missing name replaced by the one on disk that differs only in Unicode
+    normalisation: INDEX.md typed on one system says "café" (NFC), the file saved on macOS is
+    "café" (NFD); both are the same name to a person."""
+    found: list[str] = []
+    here = seeds_dir
+    for part in parts:
+        if part != ".." and not part.isascii() and not os.path.lexists(here / part):
+            wanted = unicodedata.normalize("NFC", part)
+            try:
+                names = sorted(os.listdir(here))
+            except OSError:
+                names = []
+            part = next((n for n in names if unicodedata.normalize("NFC", n) == wanted), part)
+        found.append(part)
+        here = here / part
+    return found
 
 
 def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
@@ -283,8 +350,13 @@ def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
     root = seeds_dir.resolve()
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(seeds_dir, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         here = Path(dirpath)
+        for name in sorted(dirnames):
+            if not name.startswith(".") and (here / name).is_symlink():
+                rel = (here / name).relative_to(seeds_dir).as_posix()
+                message = f"{rel} is a link to a directory; not followed (list its files instead)"
+                findings.append(Finding("warning", message, path=rel, code="not-a-seed"))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
@@ -292,24 +364,31 @@ def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
             rel = full.relative_to(seeds_dir).as_posix()
             if here == seeds_dir and name.lower() == INDEX_NAME.lower():
                 continue
-            if full.is_symlink():
-                try:
-                    target = full.resolve()
-                except (OSError, RuntimeError):
-                    target = None
-                if target is None or not target.is_relative_to(root):
-                    findings.append(
-                        Finding(
-                            "error",
-                            f"{rel} is a link that leads outside the seeds dir; not read",
-                            path=rel,
-                            code="outside",
-                        )
-                    )
-                    continue
-                if not target.is_file():
-                    continue
-            elif not full.is_file():
+            problem = _not_a_seed(full, root)
+            if problem is not None:
+                level, message = problem
+                findings.append(Finding(level, f"{rel} {message}", path=rel, code="not-a-seed"))
                 continue
             found.append(rel)
     return found
+
+
+def _not_a_seed(full: Path, root: Path) -> tuple[Level, str] | None:
+    """Why a directory entry is not judged: a link out (an error: someone meant it as a seed),
+    a loop or broken link, a FIFO, device or socket (warnings). None for a regular file."""
+    try:
+        target = full
+        # The walk does not follow linked directories, so only a link itself can lead out.
+        if full.is_symlink():
+            target = full.resolve()
+            if not target.is_relative_to(root):
+                return "error", "is a link that leads outside the seeds dir; not read"
+        mode = target.stat().st_mode
+    except RuntimeError:
+        return "warning", "is a symbolic link loop; skipped"
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "warning", "is a symbolic link loop; skipped"
+        return "warning", "is a broken link; skipped"
+    kind = special_kind(mode)
+    return None if kind is None else ("warning", f"is {kind}, not a regular file; skipped")

@@ -7,7 +7,10 @@ open. Nothing here raises for a file's content: a seed that cannot be read becom
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
 from pathlib import Path
 
 from seed_kickoff import formats
@@ -39,17 +42,56 @@ def format_of(path: str) -> str:
 def load_seed(seeds_dir: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read and parse one seed. ``rel`` must already be vetted by the index (inside the dir)."""
     fmt = format_of(rel)
+    path = seeds_dir / rel
+    # The index vetted ``rel``; checking again here means a link swapped in since is not followed.
+    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(seeds_dir)):
+        return unreadable(rel, fmt, "leads outside the seeds dir; not read")
     try:
-        with open(seeds_dir / rel, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = read_limited(path, max_bytes)
     except OSError as err:
         return unreadable(rel, fmt, f"cannot be read: {err.strerror or err}")
     return load_bytes(rel, data, fmt, max_bytes)
 
 
+def read_limited(path: Path, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes of a regular file (the extra byte tells it was cut).
+
+    A FIFO, device or socket is refused before it is opened, and the file is opened without
+    blocking and checked again, so that nothing in a seeds dir can make a run hang.
+    """
+    kind = special_kind(os.stat(path).st_mode)
+    if kind is not None:
+        raise OSError(errno.EINVAL, f"{kind}, not a regular file; not read")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        kind = special_kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise OSError(errno.EINVAL, f"{kind}, not a regular file; not read")
+        return handle.read(max_bytes + 1)
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is ("a FIFO (named pipe)", ...), or None."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
 def load_bytes(rel: str, data: bytes, fmt: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Bytes of a seed -> Document. Never raises for the content; bounded by ``max_bytes``."""
     findings: list[Finding] = []
-    if len(data) > max_bytes:
+    truncated = len(data) > max_bytes
+    if truncated:
         data = data[:max_bytes]
         findings.append(
             Finding(
@@ -59,27 +101,48 @@ def load_bytes(rel: str, data: bytes, fmt: str, max_bytes: int = DEFAULT_MAX_BYT
                 code="too-large",
             )
         )
+    if data.startswith(b"%PDF-"):
+        fmt = "pdf"  # by content: a verdict never depends on the file's name
     if fmt == "pdf":
+        if truncated:
+            return unreadable(
+                rel, fmt, f"a PDF larger than the limit of {max_bytes:,} bytes; raise --max-bytes"
+            )
         doc = formats.parse_pdf(rel, data)
-        doc.findings[:0] = findings
-        return doc
-    if not data.strip():
-        doc = Document(rel, [], [], fmt, findings=findings)
-        doc.problem = ("unreadable", "the file is empty")
-        return doc
-    decoded = decode_bytes(data)
-    if decoded.binary_reason:
-        doc = unreadable(rel, fmt, decoded.binary_reason)
-        doc.findings[:0] = findings
-        return doc
-    findings.extend(
-        Finding("warning", message, path=rel, line=line, code="encoding")
-        for line, message in decoded.warnings
-    )
-    doc = formats.parse_text(rel, decoded.text, fmt)
-    doc.encoding = decoded.encoding
+    elif not data.strip():
+        doc = unreadable(
+            rel, fmt, "the file is empty" if not data else "the file holds only white space"
+        )
+    else:
+        decoded = decode_bytes(data, truncated)
+        if decoded.binary_reason:
+            doc = unreadable(rel, fmt, decoded.binary_reason)
+        elif not decoded.text.strip():
+            doc = unreadable(rel, fmt, "the file holds only white space")
+        else:
+            findings.extend(
+                Finding("warning", message, path=rel, line=line, code="encoding")
+                for line, message in decoded.warnings
+            )
+            doc = formats.parse_text(rel, decoded.text, fmt)
+            doc.encoding = decoded.encoding
+    doc.lines = [_shorten_blank_runs(line) for line in doc.lines]
     doc.findings[:0] = findings
     return doc
+
+
+# Line-anchored rules such as '^\s*#*\s*...' backtrack over a run of white space once per way
+# to split it: 10,000 spaces in a line took 35 s, 5 MB would never end. No rule needs more than
+# a few spaces in a row, so every run is cut to this length here, once for all rules; the line
+# count and every line number stay as they are.
+_MAX_BLANK_RUN = 32
+_BLANK_RUN = re.compile(rf"[^\S\n]{{{_MAX_BLANK_RUN + 1},}}")
+
+
+def _shorten_blank_runs(line: str) -> str:
+    if len(line) <= _MAX_BLANK_RUN:
+        return line
+    return _BLANK_RUN.sub(lambda run: run.group()[:_MAX_BLANK_RUN], line)
 
 
 def unreadable(rel: str, fmt: str, reason: str) -> Document:
