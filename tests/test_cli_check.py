@@ -114,3 +114,21 @@ def test_real_seed_is_non_spec_news_with_cited_lines() -> None:
     assert "news" in seed["genre"]
     news_signals = {s["line"] for s in seed["signals"] if s["genre"] == seed["genre"]}
     assert len(news_signals) >= 3
+
+
+@needs_shared
+def test_two_real_design_proposals_pass_the_gate(make_seeds: MakeSeeds) -> None:
+    # Copied at test time from ../shared; nothing of their text is kept in the repository.
+    docs = SHARED / "corpus" / "docs"
+    names = ["go-proposal__12914-monotonic.md", "go-proposal__48409-soft-memory-limit.md"]
+    if not all((docs / name).is_file() for name in names):
+        pytest.skip("the two Go proposals are not in ../shared/corpus")
+    seeds = make_seeds(
+        {
+            "INDEX.md": "# Seeds\n\n" + "".join(f"- [{n}]({n})\n" for n in names),
+            **{name: (docs / name).read_text(encoding="utf-8") for name in names},
+        }
+    )
+    code, out, _ = invoke(["check", str(seeds), "--format", "json"])
+    assert code == 0
+    assert [seed["verdict"] for seed in json.loads(out)["seeds"]] == ["spec", "spec"]

@@ -236,17 +236,20 @@ class LanguageGuess:
 
 def guess_language(text: str) -> LanguageGuess:
     sample = text[:_SAMPLE_CHARS]
-    letters = len(_LETTER.findall(sample))
     scripts: Counter[str] = Counter()
-    if _NON_LATIN.search(sample):
+    foreign_share = 0.0
+    if _NON_LATIN.search(sample):  # letters are counted only when some are not Latin
         for name, pattern in _SCRIPTS:
             count = len(pattern.findall(sample))
             if count:
                 scripts[name] = count
+        letters = len(_LETTER.findall(sample))
+        foreign_share = sum(scripts.values()) / letters if letters else 0.0
     foreign = sum(scripts.values())
-    foreign_share = foreign / letters if letters else 0.0
-    words = [w.lower() for w in _WORD.findall(sample)]
-    counts = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
+    words = _WORD.findall(sample.lower())
+    # Count each stopword in a Counter of the words: a few dozen look-ups, not a pass per language.
+    frequency = Counter(words)
+    counts = {lang: sum(frequency[w] for w in stop) for lang, stop in _STOPWORDS.items()}
     english_share = counts["en"] / len(words) if words else 0.0
     if foreign_share > 0.3 and scripts:
         script = scripts.most_common(1)[0][0]
