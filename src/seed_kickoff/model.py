@@ -81,7 +81,8 @@ class Document:
         return "\n".join(self.lines)
 
 
-@dataclass(frozen=True)
+# Slots: a run keeps every seed's signals for the report, tens of thousands of them.
+@dataclass(frozen=True, slots=True)
 class Signal:
     """One rule matched one line."""
 
@@ -94,7 +95,7 @@ class Signal:
     message: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class DimensionCoverage:
     state: CoverageState
     score: float
