@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from seed_kickoff.model import Document, Signal
 from seed_kickoff.rules import Rule, RuleSet
@@ -26,6 +27,8 @@ MIN_NEEDLE = 2
 # Signals kept per rule and document: enough to explain, not a copy of a long document.
 MAX_SIGNALS_PER_RULE = 12
 _EXCERPT = 160
+# Words whose key words are remembered across documents.
+_MAX_KNOWN_WORDS = 50_000
 
 
 @dataclass
@@ -60,11 +63,32 @@ class _Joined:
             offset += len(texts[i]) + 1
 
 
+@dataclass(frozen=True)
+class _RulesPlan:
+    """What the scanner derives from a rule set once, not once per document."""
+
+    plans: dict[str, list[PatternPlan]]
+    keys: frozenset[str]  # every key word of every pattern
+    lengths: tuple[int, ...]  # the lengths of those key words
+    # word of a text -> the key words it starts with; filled as texts are read
+    keys_of_word: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=4)
+def _rules_plan(rules: tuple[Rule, ...]) -> _RulesPlan:
+    plans = {rule.id: [plan(p) for p in rule.patterns] for rule in rules}
+    keys = frozenset(
+        key for pattern_plans in plans.values() for p in pattern_plans if p.keys for key in p.keys
+    )
+    return _RulesPlan(plans, keys, tuple(sorted({len(key) for key in keys})), {})
+
+
 class _Scanner:
     def __init__(self, doc: Document, ruleset: RuleSet) -> None:
         self.lines = doc.lines
         self.kinds = doc.kinds
-        self.plans = {rule.id: [plan(p) for p in rule.patterns] for rule in ruleset.rules}
+        self.rules_plan = _rules_plan(tuple(ruleset.rules))
+        self.plans = self.rules_plan.plans
         text = "\n".join(doc.lines)
         lowered = text.lower()
         # Lowercasing keeps every offset, and IGNORECASE agrees with it, unless these occur.
@@ -78,31 +102,29 @@ class _Scanner:
 
     def _find_keys(self) -> dict[str, list[int]]:
         """Key word -> the 0-based lines where a word starting with it occurs, in order."""
-        keys = frozenset(
-            key
-            for plans in self.plans.values()
-            for p in plans
-            if p.keys is not None
-            for key in p.keys
-        )
+        keys, lengths = self.rules_plan.keys, self.rules_plan.lengths
         if not keys:
             return {}
-        lengths = sorted({len(key) for key in keys})
         scanner = word_scanner(keys)
+        # Words repeat within and across texts: which keys a word starts with is looked up once.
+        keys_of_word = self.rules_plan.keys_of_word
+        if len(keys_of_word) > _MAX_KNOWN_WORDS:
+            keys_of_word.clear()  # a vocabulary, not a memory leak: thousands of seeds stay flat
         key_lines: dict[str, list[int]] = {}
-        # word -> the line lists of the keys it starts with; words repeat, so look them up once
-        found: dict[str, list[list[int]]] = {}
         for i, line in enumerate(self.low_lines):
             if not line:
                 continue
             for word in scanner.findall(line):
-                targets = found.get(word)
-                if targets is None:
-                    targets = found[word] = [
-                        key_lines.setdefault(word[:n], []) for n in lengths if word[:n] in keys
-                    ]
-                for where in targets:
-                    if not where or where[-1] != i:
+                starts = keys_of_word.get(word)
+                if starts is None:
+                    starts = keys_of_word[word] = tuple(
+                        word[:n] for n in lengths if word[:n] in keys
+                    )
+                for key in starts:
+                    where = key_lines.get(key)
+                    if where is None:
+                        key_lines[key] = [i]
+                    elif where[-1] != i:
                         where.append(i)
         return key_lines
 
