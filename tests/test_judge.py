@@ -29,6 +29,16 @@ def judged(name: str, text: str | None = None) -> SeedResult:
         ("recipe.md", "recipe"),
         ("verse.txt", "verse"),
         ("changelog.md", "changelog"),
+        ("release.md", "changelog"),
+        ("minutes.md", "minutes"),
+        ("letter.txt", "letter"),
+        ("review.md", "review"),
+        ("travel.txt", "travel"),
+        ("tips.md", "how-to"),
+        ("conduct.md", "legal-text"),
+        ("fiction.txt", "fiction"),
+        ("promo.md", "marketing"),
+        ("report.txt", "report"),
     ],
 )
 def test_non_spec_genres(name: str, genre: str) -> None:
