@@ -40,6 +40,8 @@ def judged(name: str, text: str | None = None) -> SeedResult:
         ("promo.md", "marketing"),
         ("report.txt", "report"),
         ("speech.txt", "speech"),
+        ("song.txt", "verse"),
+        ("history.md", "encyclopedia"),
     ],
 )
 def test_non_spec_genres(name: str, genre: str) -> None:
