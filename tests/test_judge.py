@@ -29,6 +29,19 @@ def judged(name: str, text: str | None = None) -> SeedResult:
         ("recipe.md", "recipe"),
         ("verse.txt", "verse"),
         ("changelog.md", "changelog"),
+        ("release.md", "changelog"),
+        ("minutes.md", "minutes"),
+        ("letter.txt", "letter"),
+        ("review.md", "review"),
+        ("travel.txt", "travel"),
+        ("tips.md", "how-to"),
+        ("conduct.md", "legal-text"),
+        ("fiction.txt", "fiction"),
+        ("promo.md", "marketing"),
+        ("report.txt", "report"),
+        ("speech.txt", "speech"),
+        ("song.txt", "verse"),
+        ("history.md", "encyclopedia"),
     ],
 )
 def test_non_spec_genres(name: str, genre: str) -> None:
@@ -36,6 +49,15 @@ def test_non_spec_genres(name: str, genre: str) -> None:
     assert result.verdict == "non-spec"
     assert result.judgement.genre == genre
     assert any(s.genre == genre for s in result.judgement.signals)
+
+
+def test_a_story_is_not_reported_speech() -> None:
+    # "and said" or a tag after a quotation is narrative: the news attribution needs a name.
+    text = 'The ferryman looked up and said nothing.\n\n"Come in," said she, and smiled.\n'
+    rules = {s.rule for s in judged("story.txt", text).judgement.signals}
+    assert "news.attribution" not in rules
+    news = "The harbour will close in May, Mayor Ines Vidal said on Monday.\n"
+    assert "news.attribution" in {s.rule for s in judged("n.txt", news).judgement.signals}
 
 
 def test_spec_is_spec_with_cited_dimensions() -> None:
