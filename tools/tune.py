@@ -39,7 +39,8 @@ GRID = {
     "partial_min_evidence": [2.0, 3.0, 4.0, 5.0],
     "partial_min_clear": [0, 1],
     "nonspec_factor": [2.0, 3.0],
-    "per_kword": [0.0, 1.0, 2.0],
+    "per_kword": [0.0, 1.0],
+    "partial_per_kword": [0.0, 2.0, 3.0, 4.0],
 }
 
 
