@@ -130,3 +130,13 @@ def test_a_lone_byline_above_spec_structure_does_not_count_against() -> None:
     assert news.against > rules["news.byline"].weight * model.nonspec_factor
     alone = measure({"news.byline": 1}, rules, model)
     assert alone.against == rules["news.byline"].weight * model.nonspec_factor
+
+
+def test_a_brief_genre_is_evidence_of_partial_never_of_spec() -> None:
+    """Feature-request wording asks for a system; it does not specify one."""
+    rules = load_rules().by_id()
+    model = load_model()
+    m = measure({"feature.request": 3, "feature.sections": 3}, rules, model)
+    assert m.spec_evidence == 0.0
+    assert m.brief == m.genre_scores["feature-request"] > model.spec_min_evidence / 2
+    assert decide(m, model)[0] == "partial"

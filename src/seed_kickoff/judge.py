@@ -56,6 +56,9 @@ class JudgeModel:
     # header cues (byline, dateline) that do not count against a document with this many clear
     # dimensions when their genre has less than lone_cue_rest other evidence
     lone_cues: tuple[str, ...]
+    # spec-family genres that ask for a system without specifying it: their score counts
+    # towards partial only
+    brief_genres: tuple[str, ...]
     lone_cue_min_clear: int
     lone_cue_rest: float
     softness: float
@@ -89,6 +92,7 @@ def load_model() -> JudgeModel:
             partial_per_kword=float(data["verdict"]["length"]["partial_per_1000_words"]),
             length_cap_words=int(data["verdict"]["length"]["cap_words"]),
             lone_cues=tuple(str(r) for r in data["verdict"]["lone_cues"]["rules"]),
+            brief_genres=tuple(str(g) for g in data["verdict"]["partial"]["brief_genres"]),
             lone_cue_min_clear=int(data["verdict"]["lone_cues"]["min_clear"]),
             lone_cue_rest=float(data["verdict"]["lone_cues"]["rest_below"]),
             softness=float(data["verdict"]["softness"]),
@@ -112,11 +116,12 @@ class Measure:
     clear: list[str]  # dimensions whose score reaches clear_at
     genre: str
     family: str
-    spec_evidence: float  # capped dimension scores + the best spec-genre score
+    spec_evidence: float  # capped dimension scores + the best spec-genre score (not a brief)
     against: float  # the best non-spec-genre score, weighted by nonspec_factor
     net: float
     words: int = 0
     discounted: tuple[str, ...] = ()  # lone header cues that did not count against
+    brief: float = 0.0  # the best brief-genre score: evidence for partial only
 
 
 def count_words(text: str) -> int:
@@ -143,9 +148,14 @@ def measure(
                 cue_scores[rule.genre] += score
     clear = [dim for dim in DIMENSIONS if dimension_scores.get(dim, 0.0) >= model.clear_at]
     spec_genre = max(
-        (score for slug, score in genre_scores.items() if _family(slug, model) == "spec"),
+        (
+            score
+            for slug, score in genre_scores.items()
+            if _family(slug, model) == "spec" and slug not in model.brief_genres
+        ),
         default=0.0,
     )
+    brief = max((genre_scores.get(slug, 0.0) for slug in model.brief_genres), default=0.0)
     # A byline or dateline alone, above a document with the structure of a spec ("By <author>"
     # under a spec's title), is no news article: it counts against only with other evidence.
     lone = len(clear) >= model.lone_cue_min_clear
@@ -183,6 +193,7 @@ def measure(
         net=spec_evidence - against,
         words=words,
         discounted=discounted,
+        brief=brief,
     )
 
 
@@ -198,9 +209,9 @@ def decide(m: Measure, model: JudgeModel) -> tuple[Verdict, float]:
     partial_at = model.partial_min_evidence + model.partial_per_kword * kwords
     if net >= spec_at and clear >= model.spec_min_clear:
         return "spec", min(net - spec_at, 3 * (clear - model.spec_min_clear) + 3)
-    if net >= partial_at and clear >= model.partial_min_clear:
-        return "partial", min(net - partial_at, spec_at - net)
-    return "non-spec", partial_at - net
+    if net + m.brief >= partial_at and clear >= model.partial_min_clear:
+        return "partial", min(net + m.brief - partial_at, spec_at - net)
+    return "non-spec", partial_at - net - m.brief
 
 
 def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
@@ -257,6 +268,7 @@ def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
             "spec_evidence": round(m.spec_evidence, 2),
             "against": round(m.against, 2),
             "net": round(m.net, 2),
+            "brief": round(m.brief, 2),
             "clear_dimensions": float(len(m.clear)),
         },
         language=language.language,
