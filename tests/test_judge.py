@@ -136,3 +136,29 @@ def test_spec_words_in_a_non_spec_form_do_not_pass(name: str, genre: str) -> Non
     assert j.verdict == "non-spec"
     assert j.genre == genre
     assert j.scores["against"] > j.scores["spec_evidence"]
+
+
+def test_a_lone_byline_above_spec_structure_does_not_count_against() -> None:
+    """'By <author>' under a spec's title is no news article; with other news cues it counts."""
+    rules = load_rules().by_id()
+    model = load_model()
+    spec = {"behaviour.rfc2119": 4, "interfaces.heading": 2, "news.byline": 1}
+    m = measure(spec, rules, model)
+    assert len(m.clear) >= model.lone_cue_min_clear
+    assert m.against == 0.0
+    assert m.discounted == ("news.byline",)
+    news = measure({**spec, "news.attribution": 4, "news.reported-time": 2}, rules, model)
+    assert news.discounted == ()
+    assert news.against > rules["news.byline"].weight * model.nonspec_factor
+    alone = measure({"news.byline": 1}, rules, model)
+    assert alone.against == rules["news.byline"].weight * model.nonspec_factor
+
+
+def test_a_brief_genre_is_evidence_of_partial_never_of_spec() -> None:
+    """Feature-request wording asks for a system; it does not specify one."""
+    rules = load_rules().by_id()
+    model = load_model()
+    m = measure({"feature.request": 3, "feature.sections": 3}, rules, model)
+    assert m.spec_evidence == 0.0
+    assert m.brief == m.genre_scores["feature-request"] > model.spec_min_evidence / 2
+    assert decide(m, model)[0] == "partial"

@@ -34,12 +34,13 @@ CLASS = {"spec": "spec", "partial": "partial", "non-spec": "nonspec"}
 
 # The grid searched by --fit (kept small: leave-one-source-out refits it once per source).
 GRID = {
-    "spec_min_evidence": [8.0, 10.0, 12.0, 14.0, 16.0],
+    "spec_min_evidence": [8.0, 10.0, 11.5, 12.0, 14.0],
     "spec_min_clear": [0, 1, 2],
     "partial_min_evidence": [2.0, 3.0, 4.0, 5.0],
     "partial_min_clear": [0, 1],
     "nonspec_factor": [2.0, 3.0],
-    "per_kword": [0.0, 1.0, 2.0],
+    "per_kword": [0.0, 0.5, 1.0],
+    "partial_per_kword": [0.0, 2.0, 3.0, 4.0],
 }
 
 

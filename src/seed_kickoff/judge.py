@@ -43,13 +43,24 @@ class Genre:
 class JudgeModel:
     clear_at: float
     dimension_cap: float
+    # dimensions whose detail (interfaces, data) may add more than dimension_cap
+    dimension_caps: dict[str, float]
     spec_min_clear: int
     spec_min_evidence: float
     partial_min_clear: int
     partial_min_evidence: float
     nonspec_factor: float
     per_kword: float
+    partial_per_kword: float
     length_cap_words: int
+    # header cues (byline, dateline) that do not count against a document with this many clear
+    # dimensions when their genre has less than lone_cue_rest other evidence
+    lone_cues: tuple[str, ...]
+    # spec-family genres that ask for a system without specifying it: their score counts
+    # towards partial only
+    brief_genres: tuple[str, ...]
+    lone_cue_min_clear: int
+    lone_cue_rest: float
     softness: float
     genre_min_score: float
     genres: dict[str, Genre]
@@ -69,13 +80,21 @@ def load_model() -> JudgeModel:
         return JudgeModel(
             clear_at=float(data["coverage"]["clear_at"]),
             dimension_cap=float(data["coverage"]["cap"]),
+            dimension_caps={
+                str(dim): float(cap) for dim, cap in (data["coverage"].get("caps") or {}).items()
+            },
             spec_min_clear=int(data["verdict"]["spec"]["min_clear"]),
             spec_min_evidence=float(data["verdict"]["spec"]["min_evidence"]),
             partial_min_clear=int(data["verdict"]["partial"]["min_clear"]),
             partial_min_evidence=float(data["verdict"]["partial"]["min_evidence"]),
             nonspec_factor=float(data["verdict"]["nonspec_factor"]),
-            per_kword=float(data["verdict"]["length"]["per_1000_words"]),
+            per_kword=float(data["verdict"]["length"]["spec_per_1000_words"]),
+            partial_per_kword=float(data["verdict"]["length"]["partial_per_1000_words"]),
             length_cap_words=int(data["verdict"]["length"]["cap_words"]),
+            lone_cues=tuple(str(r) for r in data["verdict"]["lone_cues"]["rules"]),
+            brief_genres=tuple(str(g) for g in data["verdict"]["partial"]["brief_genres"]),
+            lone_cue_min_clear=int(data["verdict"]["lone_cues"]["min_clear"]),
+            lone_cue_rest=float(data["verdict"]["lone_cues"]["rest_below"]),
             softness=float(data["verdict"]["softness"]),
             genre_min_score=float(data["genre"]["min_score"]),
             genres=genres,
@@ -97,10 +116,12 @@ class Measure:
     clear: list[str]  # dimensions whose score reaches clear_at
     genre: str
     family: str
-    spec_evidence: float  # capped dimension scores + the best spec-genre score
+    spec_evidence: float  # capped dimension scores + the best spec-genre score (not a brief)
     against: float  # the best non-spec-genre score, weighted by nonspec_factor
     net: float
     words: int = 0
+    discounted: tuple[str, ...] = ()  # lone header cues that did not count against
+    brief: float = 0.0  # the best brief-genre score: evidence for partial only
 
 
 def count_words(text: str) -> int:
@@ -113,6 +134,7 @@ def measure(
     """Rule hit counts -> scores per dimension and genre, and the net spec evidence."""
     dimension_scores: dict[str, float] = defaultdict(float)
     genre_scores: dict[str, float] = defaultdict(float)
+    cue_scores: dict[str, float] = defaultdict(float)  # per genre, from lone_cues rules
     for rule_id, count in hits.items():
         rule = rules.get(rule_id)
         if rule is None:
@@ -122,17 +144,42 @@ def measure(
             dimension_scores[rule.dimension] += score
         elif rule.genre:
             genre_scores[rule.genre] += score
+            if rule_id in model.lone_cues and count:
+                cue_scores[rule.genre] += score
     clear = [dim for dim in DIMENSIONS if dimension_scores.get(dim, 0.0) >= model.clear_at]
-    genre, family = _genre(genre_scores, model)
     spec_genre = max(
-        (score for slug, score in genre_scores.items() if _family(slug, model) == "spec"),
+        (
+            score
+            for slug, score in genre_scores.items()
+            if _family(slug, model) == "spec" and slug not in model.brief_genres
+        ),
         default=0.0,
     )
-    nonspec_genre = max(
-        (score for slug, score in genre_scores.items() if _family(slug, model) == "non-spec"),
-        default=0.0,
+    brief = max((genre_scores.get(slug, 0.0) for slug in model.brief_genres), default=0.0)
+    # A byline or dateline alone, above a document with the structure of a spec ("By <author>"
+    # under a spec's title), is no news article: it counts against only with other evidence.
+    lone = len(clear) >= model.lone_cue_min_clear
+    discount = {
+        slug
+        for slug, cue in cue_scores.items()
+        if lone and genre_scores[slug] - cue < model.lone_cue_rest
+    }
+    against_scores = {
+        slug: score - (cue_scores[slug] if slug in discount else 0.0)
+        for slug, score in genre_scores.items()
+        if _family(slug, model) == "non-spec"
+    }
+    discounted = tuple(
+        sorted(
+            r for r in hits if r in model.lone_cues and r in rules and rules[r].genre in discount
+        )
     )
-    dims_evidence = sum(min(score, model.dimension_cap) for score in dimension_scores.values())
+    genre, family = _genre({**genre_scores, **against_scores}, model)
+    nonspec_genre = max(against_scores.values(), default=0.0)
+    dims_evidence = sum(
+        min(score, model.dimension_caps.get(dim, model.dimension_cap))
+        for dim, score in dimension_scores.items()
+    )
     spec_evidence = dims_evidence + spec_genre
     against = nonspec_genre * model.nonspec_factor
     return Measure(
@@ -145,6 +192,8 @@ def measure(
         against=against,
         net=spec_evidence - against,
         words=words,
+        discounted=discounted,
+        brief=brief,
     )
 
 
@@ -152,17 +201,17 @@ def decide(m: Measure, model: JudgeModel) -> tuple[Verdict, float]:
     """The verdict from the measure, and its margin from the nearest threshold.
 
     Longer documents must show more evidence: a long essay or policy collects scattered hits that
-    a short spec does not need, so both thresholds rise with length (up to a cap).
+    a short spec or brief does not need, so the thresholds rise with length (up to a cap).
     """
     net, clear = m.net, len(m.clear)
-    extra = model.per_kword * min(m.words, model.length_cap_words) / 1000
-    spec_at = model.spec_min_evidence + extra
-    partial_at = model.partial_min_evidence + extra
+    kwords = min(m.words, model.length_cap_words) / 1000
+    spec_at = model.spec_min_evidence + model.per_kword * kwords
+    partial_at = model.partial_min_evidence + model.partial_per_kword * kwords
     if net >= spec_at and clear >= model.spec_min_clear:
         return "spec", min(net - spec_at, 3 * (clear - model.spec_min_clear) + 3)
-    if net >= partial_at and clear >= model.partial_min_clear:
-        return "partial", min(net - partial_at, spec_at - net)
-    return "non-spec", partial_at - net
+    if net + m.brief >= partial_at and clear >= model.partial_min_clear:
+        return "partial", min(net + m.brief - partial_at, spec_at - net)
+    return "non-spec", partial_at - net - m.brief
 
 
 def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
@@ -198,6 +247,9 @@ def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
 
     confidence = 0.5 + 0.5 * max(margin, 0.0) / (max(margin, 0.0) + model.softness)
     reasons = _reasons(verdict, m.clear, genre, family, m.genre_scores, signals, model, m.net)
+    if m.discounted:
+        cited = "; ".join(f"line {s.line}: {s.message}" for s in signals if s.rule in m.discounted)
+        reasons.append(f"not counted against, alone above {len(m.clear)} clear dimensions: {cited}")
     if lang_note:
         reasons.append(f"written in {lang_note}: rules are tuned on English, judged on structure")
         confidence = min(confidence, 0.7)
@@ -216,6 +268,7 @@ def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
             "spec_evidence": round(m.spec_evidence, 2),
             "against": round(m.against, 2),
             "net": round(m.net, 2),
+            "brief": round(m.brief, 2),
             "clear_dimensions": float(len(m.clear)),
         },
         language=language.language,
