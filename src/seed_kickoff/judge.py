@@ -221,7 +221,8 @@ def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
         return _empty(problem, reason, model)
 
     rules = ruleset.by_id()
-    m = measure(analysis.hits, rules, model, count_words(doc.text))
+    text = doc.text  # joins every line: build it once for the word count and the language
+    m = measure(analysis.hits, rules, model, count_words(text))
     signals = [s for s in analysis.signals if s.dimension or s.genre or rules[s.rule].smell]
     coverage = {
         dim: DimensionCoverage(
@@ -232,7 +233,7 @@ def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
         for dim in DIMENSIONS
     }
     genre, family = m.genre, m.family
-    language = guess_language(doc.text)
+    language = guess_language(text)
     lang_note: str | None = None
     if language.language not in ("en", "und"):
         lang_note = f"{language.language} ({language.script} script)"
