@@ -4,148 +4,211 @@ A rule matches within one line: each pattern runs over each line in the rule's s
 match on a line counts, a line counts once per rule, and a line where ``unless`` matches does not
 count. The scanner below gives exactly that result, fast (see scanplan.py for why it may):
 
-- one pass over the lowercased text finds the lines holding each rule's key words, and a pattern
-  runs only over those lines (or over every line in scope when it has no key words);
-- lines are joined and scanned in one call when the pattern cannot cross a newline;
-- case-insensitive patterns run case-sensitively over the lowercased lines.
+- one pass over the lowercased text finds the words that start with a pattern's key words; a
+  keyed pattern runs only over the lines holding one (most patterns are keyed);
+- a pattern anchored at the start of a line runs once over the whole text, jumping from newline
+  to newline;
+- a pattern with neither runs over the lines holding its literal text, or over every line;
+- case-insensitive patterns run case-sensitively over the lowercased lines;
+- a rule stops once it has as many lines as its score and its signals can use (``hit_limit``).
 """
 
 from __future__ import annotations
 
+import math
+import operator
 import re
-from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from seed_kickoff.model import Document, Signal
 from seed_kickoff.rules import Rule, RuleSet
-from seed_kickoff.scanplan import UNSAFE_LOWER, PatternPlan, plan, word_scanner
+from seed_kickoff.scanplan import (
+    DIGIT_KEY,
+    UNSAFE_LOWER,
+    PatternPlan,
+    keys_starting,
+    plan,
+    word_scanner,
+)
 
-# Literal text shorter than this is in most lines: not worth finding line by line.
-MIN_NEEDLE = 2
 # Signals kept per rule and document: enough to explain, not a copy of a long document.
 MAX_SIGNALS_PER_RULE = 12
 _EXCERPT = 160
-# Words whose key words are remembered across documents.
+# Words whose patterns are remembered across documents.
 _MAX_KNOWN_WORDS = 50_000
 
 
 @dataclass
 class Analysis:
     signals: list[Signal] = field(default_factory=list)
-    hits: Counter[str] = field(default_factory=Counter)  # rule id -> every match, kept or not
+    # rule id -> lines matched, counted up to the rule's hit_limit (the score takes at most cap)
+    hits: Counter[str] = field(default_factory=Counter)
     line_count: int = 0
     kind_counts: Counter[str] = field(default_factory=Counter)
+
+
+def hit_limit(rule: Rule) -> int:
+    """Lines a rule needs: its score counts at most ``cap`` of them, its signals at most 12."""
+    return max(MAX_SIGNALS_PER_RULE, math.ceil(rule.cap))
 
 
 def analyse(doc: Document, ruleset: RuleSet) -> Analysis:
     result = Analysis(line_count=len(doc.lines), kind_counts=Counter(doc.kinds))
     if not doc.lines:
         return result
-    scanner = _Scanner(doc, ruleset)
-    for rule in ruleset.rules:
-        scanner.scan(rule, result)
+    rules_plan = _rules_plan(ruleset)
+    scanner = _Scanner(doc, rules_plan)
+    for rule, patterns, scope in zip(
+        ruleset.rules, rules_plan.plans, rules_plan.scopes, strict=True
+    ):
+        scanner.scan(rule, patterns, scope, result)
     result.signals.sort(key=lambda s: (s.line, s.rule))
     return result
-
-
-class _Joined:
-    """Some lines joined by newlines, with the offset where each starts."""
-
-    def __init__(self, texts: list[str], indices: list[int]) -> None:
-        self.indices = indices
-        self.text = "\n".join([texts[i] for i in indices])
-        self.starts: list[int] = []
-        offset = 0
-        for i in indices:
-            self.starts.append(offset)
-            offset += len(texts[i]) + 1
 
 
 @dataclass(frozen=True)
 class _RulesPlan:
     """What the scanner derives from a rule set once, not once per document."""
 
-    plans: dict[str, list[PatternPlan]]
-    keys: frozenset[str]  # every key word of every pattern
+    rules: tuple[Rule, ...]
+    plans: tuple[tuple[PatternPlan, ...], ...]  # per rule
+    scopes: tuple[frozenset[str], ...]  # per rule
+    keys: frozenset[str]  # every key word of every keyed pattern
     lengths: tuple[int, ...]  # the lengths of those key words
-    # word of a text -> the key words it starts with; filled as texts are read
+    finder: re.Pattern[str]  # finds the words of a text that start with a key
+    # word of a text -> the keys it starts with; filled as texts are read
     keys_of_word: dict[str, tuple[str, ...]]
 
 
-@lru_cache(maxsize=4)
-def _rules_plan(rules: tuple[Rule, ...]) -> _RulesPlan:
-    plans = {rule.id: [plan(p) for p in rule.patterns] for rule in rules}
-    keys = frozenset(
-        key for pattern_plans in plans.values() for p in pattern_plans if p.keys for key in p.keys
+_PLANS: list[_RulesPlan] = []  # the last few rule sets' plans (a rule set is rarely rebuilt)
+
+
+def _rules_plan(ruleset: RuleSet) -> _RulesPlan:
+    rules = ruleset.rules
+    for cached in _PLANS:
+        if len(cached.rules) == len(rules) and all(map(operator.is_, cached.rules, rules)):
+            return cached
+    plans = tuple(tuple(plan(pattern) for pattern in rule.patterns) for rule in rules)
+    keys = frozenset(key for rule in plans for p in rule for keys in p.key_sets for key in keys)
+    rules_plan = _RulesPlan(
+        rules=tuple(rules),
+        plans=plans,
+        scopes=tuple(frozenset(rule.scope) for rule in rules),
+        keys=keys,
+        lengths=tuple(sorted({len(key) for key in keys if key != DIGIT_KEY})),
+        finder=word_scanner(keys),
+        keys_of_word={},
     )
-    return _RulesPlan(plans, keys, tuple(sorted({len(key) for key in keys})), {})
+    _PLANS[:] = [rules_plan, *_PLANS[:3]]
+    return rules_plan
 
 
 class _Scanner:
-    def __init__(self, doc: Document, ruleset: RuleSet) -> None:
+    def __init__(self, doc: Document, rules_plan: _RulesPlan) -> None:
         self.lines = doc.lines
         self.kinds = doc.kinds
-        self.rules_plan = _rules_plan(tuple(ruleset.rules))
-        self.plans = self.rules_plan.plans
-        text = "\n".join(doc.lines)
-        lowered = text.lower()
+        self.rules_plan = rules_plan
+        self.text = "\n".join(doc.lines)
+        lowered = self.text.lower()
         # Lowercasing keeps every offset, and IGNORECASE agrees with it, unless these occur.
-        self.safe = len(text) == len(lowered) and not any(ch in lowered for ch in UNSAFE_LOWER)
+        self.safe = len(self.text) == len(lowered) and not any(ch in lowered for ch in UNSAFE_LOWER)
         self.lowered = lowered
         self.low_lines = lowered.split("\n") if self.safe else doc.lines
         self.key_lines = self._find_keys() if self.safe else {}
-        self.starts: list[int] | None = None  # where each lowercased line starts, when needed
+        self.line_starts: list[int] | None = None  # where each line starts, when needed
         self.scoped: dict[frozenset[str], list[int]] = {}
-        self.joined: dict[tuple[frozenset[str], bool], _Joined] = {}
+        self.fronted: dict[bool, str] = {}  # "\n" + the text (lowered or not), when needed
 
-    def _find_keys(self) -> dict[str, list[int]]:
-        """Key word -> the 0-based lines where a word starting with it occurs, in order."""
-        keys, lengths = self.rules_plan.keys, self.rules_plan.lengths
-        if not keys:
-            return {}
-        scanner = word_scanner(keys)
-        # Words repeat within and across texts: which keys a word starts with is looked up once.
-        keys_of_word = self.rules_plan.keys_of_word
+    def _find_keys(self) -> dict[str, dict[int, int]]:
+        """Key -> {0-based line holding a word that starts with it: where the first such word
+        starts in the line}."""
+        rules_plan = self.rules_plan
+        keys_of_word = rules_plan.keys_of_word
         if len(keys_of_word) > _MAX_KNOWN_WORDS:
             keys_of_word.clear()  # a vocabulary, not a memory leak: thousands of seeds stay flat
-        key_lines: dict[str, list[int]] = {}
-        for i, line in enumerate(self.low_lines):
-            if not line:
-                continue
-            for word in scanner.findall(line):
-                starts = keys_of_word.get(word)
-                if starts is None:
-                    starts = keys_of_word[word] = tuple(
-                        word[:n] for n in lengths if word[:n] in keys
-                    )
-                for key in starts:
-                    where = key_lines.get(key)
-                    if where is None:
-                        key_lines[key] = [i]
-                    elif where[-1] != i:
-                        where.append(i)
-        return key_lines
+        keys, lengths = rules_plan.keys, rules_plan.lengths
+        lowered = self.lowered
+        count, rfind = lowered.count, lowered.rfind
+        found: dict[str, dict[int, int]] = {}
+        line = last = line_start = 0
+        for match in rules_plan.finder.finditer(lowered):
+            word = match[0]
+            starts = keys_of_word.get(word)
+            if starts is None:
+                starts = keys_of_word[word] = keys_starting(word, keys, lengths)
+            pos = match.start()
+            newlines = count("\n", last, pos)
+            if newlines:
+                line += newlines
+                line_start = rfind("\n", last, pos) + 1
+            last = pos
+            for key in starts:
+                where = found.get(key)
+                if where is None:
+                    found[key] = {line: pos - line_start}
+                elif line not in where:
+                    where[line] = pos - line_start
+        return found
 
-    def _needle_lines(self, needle: str) -> list[int]:
-        """The 0-based lines of the lowercased text that contain ``needle``."""
-        if self.starts is None:
-            self.starts = []
+    def _keyed_lines(self, pattern: PatternPlan) -> list[tuple[int, int]]:
+        """(line, offset to search from) for the lines holding a key of each key set."""
+        key_lines = self.key_lines
+        first: dict[int, int] | None = None  # line -> where its first word of the best set starts
+        owned = False
+        for key in pattern.key_sets[0]:
+            where = key_lines.get(key)
+            if where is None:
+                continue
+            if first is None:
+                first = where  # read only: copied before another key's lines join it
+                continue
+            if not owned:
+                first, owned = dict(first), True
+            earlier = {line: min(first[line], where[line]) for line in first.keys() & where.keys()}
+            first.update(where)
+            first.update(earlier)
+        if not first:
+            return []
+        lines: set[int] | None = None
+        for keys in pattern.key_sets[1:]:
+            also: set[int] = set()
+            for key in keys:
+                where = key_lines.get(key)
+                if where is not None:
+                    also.update(where)
+            lines = (first.keys() & also) if lines is None else (lines & also)
+            if not lines:
+                return []
+        back = pattern.key_offset
+        ordered = sorted(first if lines is None else lines)
+        if back is None:
+            return [(line, 0) for line in ordered]
+        return [(line, max(0, first[line] - back)) for line in ordered]
+
+    def _needle_lines(self, needles: frozenset[str]) -> list[int]:
+        """The 0-based lines of the lowercased text that contain one of ``needles``, in order."""
+        if self.line_starts is None:
+            self.line_starts = starts = []
             offset = 0
             for text in self.low_lines:
-                self.starts.append(offset)
+                starts.append(offset)
                 offset += len(text) + 1
-        starts, lowered = self.starts, self.lowered
-        found: list[int] = []
-        pos = lowered.find(needle)
-        while pos >= 0:
-            line = bisect_right(starts, pos) - 1
-            found.append(line)
-            if line + 1 >= len(starts):
-                break
-            pos = lowered.find(needle, starts[line + 1])  # one hit per line is enough
-        return found
+        lowered, count = self.lowered, self.lowered.count
+        found: set[int] = set()
+        for needle in needles:
+            pos = lowered.find(needle)
+            line = last = 0
+            while pos >= 0:
+                line += count("\n", last, pos)
+                found.add(line)
+                if line + 1 >= len(self.line_starts):
+                    break
+                last = self.line_starts[line + 1]
+                line += 1
+                pos = lowered.find(needle, last)  # one hit per line is enough
+        return sorted(found)
 
     def _in_scope(self, scope: frozenset[str]) -> list[int]:
         indices = self.scoped.get(scope)
@@ -153,38 +216,21 @@ class _Scanner:
             indices = self.scoped[scope] = [i for i, k in enumerate(self.kinds) if k in scope]
         return indices
 
-    def _candidates(self, pattern: PatternPlan, scope: frozenset[str]) -> list[int] | None:
-        """The lines worth scanning, or None for every line in scope."""
-        if not self.safe:
-            return None
-        hits: set[int] = set()
-        if pattern.keys is not None:
-            for key in pattern.keys:
-                hits.update(self.key_lines.get(key, ()))
-        elif pattern.needles is None:
-            return None
-        elif min(len(needle) for needle in pattern.needles) < MIN_NEEDLE:
-            # short needles are in most lines: every line in scope, if the text has one at all
-            return None if any(n in self.lowered for n in pattern.needles) else []
-        else:
-            for needle in pattern.needles:
-                hits.update(self._needle_lines(needle))
-        kinds = self.kinds
-        return sorted(i for i in hits if kinds[i] in scope)
-
-    def scan(self, rule: Rule, result: Analysis) -> None:
-        scope = frozenset(rule.scope)
+    def scan(
+        self,
+        rule: Rule,
+        patterns: tuple[PatternPlan, ...],
+        scope: frozenset[str],
+        result: Analysis,
+    ) -> None:
         seen: set[int] = set()  # one signal per rule and line: a line proves a point once
         refused: set[int] = set()  # lines where ``unless`` matched
-        kept = 0
-        for pattern in self.plans[rule.id]:
-            lines = self._candidates(pattern, scope)
-            if lines is not None and not lines:
-                continue
-            lowered = pattern.lowered if self.safe else None
-            regex = lowered or pattern.pattern
-            texts = self.low_lines if lowered else self.lines
-            for line, start, end in self._first_matches(regex, pattern, texts, scope, lines):
+        limit = hit_limit(rule)
+        hits = 0
+        for pattern in patterns:
+            if hits >= limit:
+                break
+            for line, start, end in self._first_matches(pattern, scope):
                 if line in seen or line in refused:
                     continue
                 source = self.lines[line]
@@ -192,9 +238,8 @@ class _Scanner:
                     refused.add(line)
                     continue
                 seen.add(line)
-                result.hits[rule.id] += 1
-                if kept < MAX_SIGNALS_PER_RULE:
-                    kept += 1
+                hits += 1
+                if hits <= MAX_SIGNALS_PER_RULE:
                     text = source[start:end]
                     result.signals.append(
                         Signal(
@@ -207,46 +252,84 @@ class _Scanner:
                             message=rule.message,
                         )
                     )
+                if hits >= limit:
+                    break
+        if hits:
+            result.hits[rule.id] = hits
 
     def _first_matches(
+        self, pattern: PatternPlan, scope: frozenset[str]
+    ) -> Iterator[tuple[int, int, int]]:
+        """(line, start, end) of the first non-empty match on each line that has one, in order."""
+        lowered = pattern.lowered if self.safe else None
+        regex = lowered or pattern.pattern
+        texts = self.low_lines if lowered else self.lines
+        if self.safe and pattern.keys is not None:
+            starts = self._keyed_lines(pattern)
+            if starts:
+                yield from self._search(regex, texts, starts, scope)
+        elif pattern.anchored:
+            anchored = pattern.anchored_lowered if lowered else pattern.anchored_pattern
+            if anchored is not None:
+                yield from self._anchored(anchored, regex, texts, scope, lowered is not None)
+        elif self.safe and pattern.needles is not None:
+            lines = self._needle_lines(pattern.needles)
+            if lines:
+                yield from self._search(regex, texts, [(i, 0) for i in lines], scope)
+        else:
+            yield from self._search(regex, texts, [(i, 0) for i in self._in_scope(scope)], scope)
+
+    def _search(
         self,
         regex: re.Pattern[str],
-        pattern: PatternPlan,
+        texts: list[str],
+        starts: list[tuple[int, int]],
+        scope: frozenset[str],
+    ) -> Iterator[tuple[int, int, int]]:
+        """First matches on the lines given, each searched from the offset given (no match on
+        that line starts before it)."""
+        kinds = self.kinds
+        search = regex.search
+        for i, offset in starts:
+            if kinds[i] not in scope:
+                continue
+            match = search(texts[i], offset)
+            if match is not None and match.end() == match.start():
+                match = _first_nonempty(regex, texts[i])
+            if match is not None:
+                yield (i, *_cited(match))
+
+    def _anchored(
+        self,
+        anchored: re.Pattern[str],
+        regex: re.Pattern[str],
         texts: list[str],
         scope: frozenset[str],
-        lines: list[int] | None,
-    ) -> list[tuple[int, int, int]]:
-        """(line, start, end) of the first non-empty match on each line that has one."""
-        found: list[tuple[int, int, int]] = []
-        if not pattern.line_local:
-            for i in self._in_scope(scope) if lines is None else lines:
-                for match in regex.finditer(texts[i]):
-                    if match.end() > match.start():
-                        found.append((i, *_cited(match)))
-                        break
-            return found
-        if lines is None:
-            key = (scope, texts is not self.lines)
-            joined = self.joined.get(key)
-            if joined is None:
-                joined = self.joined[key] = _Joined(texts, self._in_scope(scope))
-        else:
-            joined = _Joined(texts, lines)
-        text, starts, indices = joined.text, joined.starts, joined.indices
-        pos = 0
-        while pos <= len(text):
-            for match in regex.finditer(text, pos):
-                start, end = match.span()
-                if end > start:
-                    at = bisect_right(starts, start) - 1
-                    cited_start, cited_end = _cited(match)
-                    found.append((indices[at], cited_start - starts[at], cited_end - starts[at]))
-                    # the rest of this line cannot count: go on at the next line
-                    pos = starts[at + 1] if at + 1 < len(starts) else len(text) + 1
-                    break
-            else:
-                break
-        return found
+        lowered: bool,
+    ) -> Iterator[tuple[int, int, int]]:
+        """Matches of a "\\n"-anchored pattern over "\\n" + the text: each starts one line."""
+        text = self.fronted.get(lowered)
+        if text is None:
+            text = self.fronted[lowered] = "\n" + (self.lowered if lowered else self.text)
+        kinds, count = self.kinds, text.count
+        line = last = 0
+        for match in anchored.finditer(text):
+            pos = match.start()
+            line += count("\n", last, pos)
+            last = pos
+            if kinds[line] not in scope:
+                continue
+            if match.end() == pos + 1:  # empty after the newline: what the line alone gives
+                first = _first_nonempty(regex, texts[line])
+                if first is not None:
+                    yield (line, *_cited(first))
+                continue
+            start, end = _cited(match)
+            yield (line, max(start, pos + 1) - pos - 1, end - pos - 1)
+
+
+def _first_nonempty(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
+    return next((m for m in regex.finditer(text) if m.end() > m.start()), None)
 
 
 def _cited(match: re.Match[str]) -> tuple[int, int]:

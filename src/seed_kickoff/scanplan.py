@@ -18,7 +18,7 @@ import importlib
 import re
 import sys
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from typing import Any
 
 # The regex parser is private but stable; its new name from 3.11 avoids a deprecation warning.
@@ -48,6 +48,7 @@ _NONWORD_CATEGORIES = {
     getattr(_c, "CATEGORY_UNI_SPACE", _c.CATEGORY_SPACE),
     getattr(_c, "CATEGORY_UNI_NOT_WORD", _c.CATEGORY_NOT_WORD),
 }
+_WORD_CATEGORIES = {_c.CATEGORY_WORD, getattr(_c, "CATEGORY_UNI_WORD", _c.CATEGORY_WORD)}
 _MAX_CLASS = 4096  # larger character ranges are not checked char by char: not lowered
 # Characters that re.IGNORECASE matches against a letter they do not lowercase to (dotless i,
 # long s), or whose lowercase is longer than one character (dotted capital I). A text holding
@@ -67,7 +68,16 @@ class PatternPlan:
     line_local: bool
     lowered_source: str | None  # same pattern in lowercase without IGNORECASE, if it can be
     keys: frozenset[str] | None
+    # sets of keys each of which is in every match (keys first): a line needs one of each
+    key_sets: tuple[frozenset[str], ...]
+    # how far after the start of a match a word of ``keys`` may start, at most (None: no bound);
+    # a line's first match starts no earlier than its first key word minus this
+    key_offset: int | None
     needles: frozenset[str] | None  # lowercase strings one of which is in every match
+    # The pattern starts with a line anchor "^" and looks behind nowhere: over the text with a
+    # newline put in front, "\n" + the rest finds the same lines, and "\n" is a literal prefix
+    # the engine jumps between instead of trying every position.
+    anchored: bool = False
 
     # Compiled on first use: a pattern whose key words are in no document is never compiled
     # twice, which is most of start-up for a single seed.
@@ -86,25 +96,47 @@ class PatternPlan:
         except re.error:
             return None  # lowercasing broke an inline flag or escape: match the plain way
 
+    @cached_property
+    def anchored_pattern(self) -> re.Pattern[str]:
+        """``pattern`` with its "^" replaced by "\n": runs over "\n" + the joined lines."""
+        return re.compile(_newline_anchored(self.source), self.flags)
 
-def _parse(source: str, flags: int) -> tuple[list[tuple[Any, Any]], int]:
+    @cached_property
+    def anchored_lowered(self) -> re.Pattern[str] | None:
+        """``lowered`` anchored the same way, over "\n" + the lowercased lines."""
+        if self.lowered is None or self.lowered_source is None:
+            return None
+        return re.compile(_newline_anchored(self.lowered_source), self.flags & ~re.IGNORECASE)
+
+
+def _needles(items: list[tuple[Any, Any]], ignorecase: bool, state: Any) -> frozenset[str] | None:
+    best = _best_keys(items, False, False, ignorecase, state)
+    return best[0] if best else None
+
+
+def _newline_anchored(source: str) -> str:
+    return "\n(?:" + source[1:] + ")"
+
+
+def _parse(source: str, flags: int) -> tuple[list[tuple[Any, Any]], int, Any]:
     tree = _parser.parse(source, flags)
-    return list(tree.data), tree.state.flags
+    return list(tree.data), tree.state.flags, tree.state
 
 
 @cache
 def plan(pattern: re.Pattern[str]) -> PatternPlan:
     source = pattern.pattern
-    items, flags = _parse(source, pattern.flags)
+    items, flags, state = _parse(source, pattern.flags)
     line_local = not _crosses_lines(items, bool(flags & re.DOTALL), bool(flags & re.MULTILINE))
     if not line_local:
         # "\s" and friends also match the newline between lines; within a line they never see
         # one, so "(?:(?!\n)\s)" matches the same and lets the lines be scanned joined.
         rewritten = _keep_in_line(source, pattern.flags)
         if rewritten is not None:
-            new_items, flags = _parse(rewritten, pattern.flags)
+            new_items, flags, new_state = _parse(rewritten, pattern.flags)
             if not _crosses_lines(new_items, bool(flags & re.DOTALL), bool(flags & re.MULTILINE)):
-                source, items, line_local = rewritten, new_items, True
+                source, items, state, line_local = rewritten, new_items, new_state, True
+    sets, key_offset = key_sets(items, bool(flags & re.IGNORECASE), state)
     lowered = None
     if flags & re.IGNORECASE and not flags & (re.ASCII | re.LOCALE) and _lower_safe(items):
         lowered = _lowercase(source)  # the same pattern under IGNORECASE
@@ -113,9 +145,43 @@ def plan(pattern: re.Pattern[str]) -> PatternPlan:
         flags=pattern.flags,
         line_local=line_local,
         lowered_source=lowered,
-        keys=_best_keys(items, False, True, bool(flags & re.IGNORECASE)),
-        needles=_best_keys(items, False, False, bool(flags & re.IGNORECASE)),
+        keys=sets[0] if sets else None,
+        key_sets=sets,
+        key_offset=key_offset,
+        needles=_needles(items, bool(flags & re.IGNORECASE), state),
+        anchored=line_local
+        and source.startswith("^")
+        and bool(items)
+        and items[0] == (_c.AT, _c.AT_BEGINNING)
+        and not _looks_behind(items),
     )
+
+
+def _looks_behind(items: list[tuple[Any, Any]]) -> bool:
+    """Whether a lookbehind occurs anywhere (it would see the newline put in front of a line)."""
+    for op, av in items:
+        if op in (_c.ASSERT, _c.ASSERT_NOT) and av[0] < 0:
+            return True
+        if any(_looks_behind(sub) for sub in _children(op, av)):
+            return True
+    return False
+
+
+def _children(op: Any, av: Any) -> list[list[tuple[Any, Any]]]:
+    """The item lists nested in one parse-tree item."""
+    if op is _c.BRANCH:
+        return [list(alt.data) for alt in av[1]]
+    if op is _c.SUBPATTERN:
+        return [list(av[3].data)]
+    if op in _GROUPS:
+        return [list(av.data)]
+    if op in _REPEATS:
+        return [list(av[2].data)]
+    if op in (_c.ASSERT, _c.ASSERT_NOT):
+        return [list(av[1].data)]
+    if op is _c.GROUPREF_EXISTS:
+        return [list(part.data) for part in av[1:] if part is not None]
+    return []
 
 
 _NEWLINE_ATOMS = {"\\s", "\\W", "\\D", "\\n"}
@@ -366,6 +432,15 @@ def _bounded_before(items: list[tuple[Any, Any]], index: int, start_bounded: boo
     op, av = items[index - 1]
     if op is _c.AT:
         return bool(av in _BOUNDARY_AT)
+    if op is _c.ASSERT_NOT and av[0] < 0:
+        # (?<![\w...]): no word character before, so a word starts here
+        body = list(av[1].data)
+        return (
+            len(body) == 1
+            and body[0][0] is _c.IN
+            and not any(x[0] is _c.NEGATE for x in body[0][1])
+            and any(x[0] is _c.CATEGORY and x[1] in _WORD_CATEGORIES for x in body[0][1])
+        )
     if op in _REPEATS and av[0] == 0:
         body = list(av[2].data)  # optional: bounded whether or not it is there
         return (
@@ -463,56 +538,154 @@ _COMMON = frozenset(
 )
 
 
-def _score(keys: frozenset[str]) -> tuple[bool, int, int]:
-    return (not keys & _COMMON, min(len(key) for key in keys), -len(keys))
+# Characters in most lines of prose: a needle made of one of them finds nearly every line.
+_COMMON_CHARS = frozenset(" .,'-:;/\"")
+# The key of "a number starts a word here" (\d after a word boundary): never a word of a text.
+DIGIT_KEY = "\\d"
+
+
+def _score(keys: frozenset[str]) -> tuple[bool, bool, bool, int, int]:
+    return (
+        not keys & _COMMON,
+        DIGIT_KEY not in keys,  # numbers start many words: any literal key is better
+        not any(set(key) <= _COMMON_CHARS for key in keys),
+        min(len(key) for key in keys),
+        -len(keys),
+    )
+
+
+def _digit_class(items: list[tuple[Any, Any]]) -> bool:
+    """Whether a character class holds decimal digits only."""
+    for op, av in items:
+        if op is _c.CATEGORY:
+            if av not in (_c.CATEGORY_DIGIT, getattr(_c, "CATEGORY_UNI_DIGIT", _c.CATEGORY_DIGIT)):
+                return False
+        elif op is _c.RANGE:
+            if not (48 <= av[0] <= av[1] <= 57):
+                return False
+        elif op is _c.LITERAL:
+            if not 48 <= av <= 57:
+                return False
+        else:
+            return False
+    return bool(items)
+
+
+# Keys of a further key set are at least this long (a short key starts too many words).
+_MIN_EXTRA_KEY = 4
+# A key more than this far into a match gives no useful place to start the search from.
+_MAX_KEY_OFFSET = 200
 
 
 def _best_keys(
-    items: list[tuple[Any, Any]], start_bounded: bool, words: bool, ignorecase: bool
-) -> frozenset[str] | None:
-    """The best set of lowercase strings one of which is in every match of ``items``.
+    items: list[tuple[Any, Any]], start_bounded: bool, words: bool, ignorecase: bool, state: Any
+) -> tuple[frozenset[str], int] | None:
+    """The best set of lowercase strings one of which is in every match of ``items``, and how
+    far from the start of a match it may start at most.
 
     With ``words``, the strings are words that start a word of the text wherever they occur in
     a match; without, any literal text.
     """
-    candidates: list[frozenset[str]] = []
+    candidates = _key_sets(items, start_bounded, words, ignorecase, state)
+    return max(candidates, key=lambda c: _score(c[0])) if candidates else None
+
+
+def _key_sets(
+    items: list[tuple[Any, Any]], start_bounded: bool, words: bool, ignorecase: bool, state: Any
+) -> list[tuple[frozenset[str], int]]:
+    """Every set of strings found one of which is in every match (all of them hold in each
+    match), each with how far from the start of a match it may start at most."""
+    candidates: list[tuple[frozenset[str], int]] = []
     run = ""
     run_bounded = False
+    run_start = 0
+
+    def before(index: int) -> int:
+        """The most characters the items before ``index`` can match."""
+        return int(_parser.SubPattern(state, items[:index]).getwidth()[1]) if index else 0
 
     def flush() -> None:
         nonlocal run
-        if run and (run_bounded or not words) and len(run) >= (MIN_KEY if words else 1):
-            candidates.append(frozenset({run}))
+        if run and (run_bounded or not words):
+            if len(run) >= (MIN_KEY if words else 1):
+                candidates.append((frozenset({run}), before(run_start)))
+            elif words and run[0].isdecimal():
+                # a number starts a word here
+                candidates.append((frozenset({DIGIT_KEY}), before(run_start)))
         run = ""
 
     for index, (op, av) in enumerate(items):
-        if op is _c.LITERAL and (is_word(chr(av)) or not words):
+        char = _one_char(op, av)
+        if char is not None and (is_word(char) or not words):
             if not run:
                 run_bounded = _bounded_before(items, index, start_bounded)
-            low = chr(av).lower()
+                run_start = index
+            low = char.lower()
             # IGNORECASE matches a cased non-ASCII letter with others (ı with i): no key there
-            if len(low) != 1 or (ignorecase and not _fixed_char(chr(av))):
+            if len(low) != 1 or (ignorecase and not _fixed_char(char)):
                 run, run_bounded = "", False
                 continue
             run += low
             continue
         flush()
         bounded = _bounded_before(items, index, start_bounded)
-        found: frozenset[str] | None = None
+        inner: list[tuple[frozenset[str], int]] = []
         if op is _c.SUBPATTERN:
-            found = _best_keys(list(av[3].data), bounded, words, ignorecase)
+            inner = _key_sets(list(av[3].data), bounded, words, ignorecase, state)
         elif op in _GROUPS:
-            found = _best_keys(list(av.data), bounded, words, ignorecase)
+            inner = _key_sets(list(av.data), bounded, words, ignorecase, state)
         elif op in _REPEATS and av[0] >= 1:
-            found = _best_keys(list(av[2].data), bounded, words, ignorecase)
+            inner = _key_sets(list(av[2].data), bounded, words, ignorecase, state)
         elif op is _c.BRANCH:
-            alternatives = [_best_keys(list(alt.data), bounded, words, ignorecase) for alt in av[1]]
+            alternatives = [
+                _best_keys(list(alt.data), bounded, words, ignorecase, state) for alt in av[1]
+            ]
             if all(alt is not None for alt in alternatives):
-                found = frozenset().union(*[alt for alt in alternatives if alt is not None])
-        if found:
-            candidates.append(found)
+                found = [alt for alt in alternatives if alt is not None]
+                inner = [
+                    (frozenset().union(*[keys for keys, _ in found]), max(o for _, o in found))
+                ]
+        elif op is _c.IN and words and bounded and _digit_class(av):
+            inner = [(frozenset({DIGIT_KEY}), 0)]  # a number starts a word here
+        if inner:
+            offset = before(index)
+            candidates += [(keys, offset + inner_offset) for keys, inner_offset in inner]
     flush()
-    return max(candidates, key=_score) if candidates else None
+    return candidates
+
+
+def _one_char(op: Any, av: Any) -> str | None:
+    """The lowercase character an item stands for, when it is one: ``a`` or ``[Aa]``."""
+    if op is _c.LITERAL:
+        return chr(av)
+    if op is _c.IN:
+        chars = _class_chars(av)
+        if chars and not any(item[0] is _c.NEGATE for item in av):
+            lows = {ch.lower() for ch in chars}
+            if len(lows) == 1 and all(_fixed_char(ch) for ch in chars):
+                return lows.pop()
+    return None
+
+
+def key_sets(
+    items: list[tuple[Any, Any]], ignorecase: bool, state: Any
+) -> tuple[tuple[frozenset[str], ...], int | None]:
+    """The key sets the scanner intersects (the best, then up to two more without common
+    words), and the best set's offset bound."""
+    unique: dict[frozenset[str], int] = {}
+    for keys, offset in _key_sets(items, False, True, ignorecase, state):
+        unique[keys] = max(offset, unique.get(keys, 0))
+    found = sorted(unique, key=_score, reverse=True)  # stable: the first best, as _best_keys
+    if not found:
+        return (), None
+    # a further set must be rarer than common words: no common word, no number, no short prefix
+    rest = [
+        keys
+        for keys in found[1:]
+        if _score(keys)[:3] == (True, True, True) and min(map(len, keys)) >= _MIN_EXTRA_KEY
+    ]
+    offset = unique[found[0]]
+    return (found[0], *rest[:2]), (offset if offset <= _MAX_KEY_OFFSET else None)
 
 
 # -- the word scanner ------------------------------------------------------------------------
@@ -533,7 +706,21 @@ def _trie_regex(words: list[str]) -> str:
     return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
-@lru_cache(maxsize=16)
 def word_scanner(keys: frozenset[str]) -> re.Pattern[str]:
-    """Finds every text word that starts with one of ``keys``; the match is the whole word."""
-    return re.compile(r"\b" + _trie_regex(sorted(keys)) + r"\w*")
+    """Finds every text word that starts with one of ``keys``; the match is the whole word.
+
+    ``DIGIT_KEY`` stands for any word that starts with a decimal digit.
+    """
+    words = sorted(keys - {DIGIT_KEY})
+    alternatives = [_trie_regex(words)] if words else []
+    if DIGIT_KEY in keys:
+        alternatives.append(r"\d")
+    return re.compile(r"\b(?:" + "|".join(alternatives or ["(?!)"]) + r")\w*")
+
+
+def keys_starting(word: str, keys: frozenset[str], lengths: tuple[int, ...]) -> tuple[str, ...]:
+    """The keys a text word starts with (``lengths``: the lengths of the keys that are words)."""
+    found = tuple(word[:n] for n in lengths if n <= len(word) and word[:n] in keys)
+    if word[:1].isdecimal() and DIGIT_KEY in keys:
+        found += (DIGIT_KEY,)
+    return found
