@@ -17,7 +17,14 @@ from seed_kickoff.analyse import _EXCERPT, MAX_SIGNALS_PER_RULE, Analysis, analy
 from seed_kickoff.loader import load_seed
 from seed_kickoff.model import Document, LineKind, Signal
 from seed_kickoff.rules import DEFAULT_SCOPE, LINE_KINDS, Rule, RuleSet, load_rules
-from seed_kickoff.scanplan import DIGIT_KEY, UNSAFE_LOWER, is_word, plan
+from seed_kickoff.scanplan import (
+    DIGIT_KEY,
+    UNSAFE_LOWER,
+    compute_plan,
+    is_word,
+    plan,
+    shipped_plans,
+)
 
 
 def reference(doc: Document, ruleset: RuleSet) -> Analysis:
@@ -274,3 +281,35 @@ def test_example_seeds() -> None:
     for path in sorted(examples.iterdir()):
         if path.is_file() and path.name != "INDEX.md":
             assert_same(load_seed(examples, path.name, 5_000_000), ruleset)
+
+
+def test_shipped_plans_are_current() -> None:
+    """packs/plans.json holds exactly the plans the planner computes for the built-in packs.
+
+    If this fails after a pack or planner change: python tools/write_plans.py
+    """
+    patterns = {(p.pattern, p.flags): p for rule in load_rules().rules for p in rule.patterns}
+    shipped = shipped_plans()
+    assert set(shipped) == set(patterns)
+    stale = [key[0] for key, p in patterns.items() if shipped[key] != compute_plan(p)]
+    assert not stale, stale[:3]
+
+
+def test_a_missing_or_stale_plans_file_is_ignored(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A missing, stale or broken plans.json only costs time: the plans are computed instead."""
+    import seed_kickoff.scanplan as scanplan
+
+    path = tmp_path / "plans.json"
+    for content in (None, '{"format": -1, "plans": []}', "not json", '{"format": 1}'):
+        if content is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_text(content, encoding="utf-8")
+        monkeypatch.setattr(scanplan, "SHIPPED_PLANS", path)
+        scanplan.shipped_plans.cache_clear()
+        assert scanplan.shipped_plans() == {}
+    monkeypatch.undo()
+    scanplan.shipped_plans.cache_clear()
+    assert scanplan.shipped_plans()

@@ -19,6 +19,7 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import cache, cached_property
+from pathlib import Path
 from typing import Any
 
 # The regex parser is private but stable; its new name from 3.11 avoids a deprecation warning.
@@ -123,8 +124,65 @@ def _parse(source: str, flags: int) -> tuple[list[tuple[Any, Any]], int, Any]:
     return list(tree.data), tree.state.flags, tree.state
 
 
+# Plans of the built-in packs' patterns, computed ahead (tools/write_plans.py) because planning
+# them all costs more than the rest of a one-seed check; a test keeps the file equal to what
+# compute_plan gives. Bump PLAN_FORMAT when plans change shape or meaning: a stale file is ignored.
+PLAN_FORMAT = 1
+SHIPPED_PLANS = Path(__file__).with_name("packs") / "plans.json"
+
+
 @cache
 def plan(pattern: re.Pattern[str]) -> PatternPlan:
+    shipped = shipped_plans().get((pattern.pattern, pattern.flags))
+    return shipped if shipped is not None else compute_plan(pattern)
+
+
+@cache
+def shipped_plans() -> dict[tuple[str, int], PatternPlan]:
+    import json  # only here: the one file read in JSON on the way to a verdict
+
+    try:
+        data = json.loads(SHIPPED_PLANS.read_text(encoding="utf-8"))
+        if data.get("format") != PLAN_FORMAT:
+            return {}
+        return {
+            (entry["pattern"], entry["flags"]): plan_from_data(entry) for entry in data["plans"]
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # no usable file: plans are computed, slower but the same
+
+
+def plan_to_data(pattern: re.Pattern[str], planned: PatternPlan) -> dict[str, Any]:
+    return {
+        "pattern": pattern.pattern,
+        "flags": pattern.flags,
+        "source": planned.source,
+        "line_local": planned.line_local,
+        "lowered_source": planned.lowered_source,
+        "key_sets": [sorted(keys) for keys in planned.key_sets],
+        "key_offset": planned.key_offset,
+        "needles": None if planned.needles is None else sorted(planned.needles),
+        "anchored": planned.anchored,
+    }
+
+
+def plan_from_data(entry: dict[str, Any]) -> PatternPlan:
+    key_sets = tuple(frozenset(keys) for keys in entry["key_sets"])
+    needles = entry["needles"]
+    return PatternPlan(
+        source=entry["source"],
+        flags=entry["flags"],
+        line_local=entry["line_local"],
+        lowered_source=entry["lowered_source"],
+        keys=key_sets[0] if key_sets else None,
+        key_sets=key_sets,
+        key_offset=entry["key_offset"],
+        needles=None if needles is None else frozenset(needles),
+        anchored=entry["anchored"],
+    )
+
+
+def compute_plan(pattern: re.Pattern[str]) -> PatternPlan:
     source = pattern.pattern
     items, flags, state = _parse(source, pattern.flags)
     line_local = not _crosses_lines(items, bool(flags & re.DOTALL), bool(flags & re.MULTILINE))
