@@ -60,9 +60,12 @@ def analyse(doc: Document, ruleset: RuleSet) -> Analysis:
         return result
     rules_plan = _rules_plan(ruleset)
     scanner = _Scanner(doc, rules_plan)
-    for rule, patterns, scope in zip(
-        ruleset.rules, rules_plan.plans, rules_plan.scopes, strict=True
+    present = scanner.key_lines.keys()
+    for rule, patterns, scope, needs in zip(
+        ruleset.rules, rules_plan.plans, rules_plan.scopes, rules_plan.needs, strict=True
     ):
+        if needs is not None and scanner.safe and needs.isdisjoint(present):
+            continue  # none of its key words is in the text: the rule cannot match
         scanner.scan(rule, patterns, scope, result)
     result.signals.sort(key=lambda s: (s.line, s.rule))
     return result
@@ -75,6 +78,9 @@ class _RulesPlan:
     rules: tuple[Rule, ...]
     plans: tuple[tuple[PatternPlan, ...], ...]  # per rule
     scopes: tuple[frozenset[str], ...]  # per rule
+    # per rule: the key words one of which a text needs for the rule to match at all (None: the
+    # rule has a pattern without key words, or one anchored at line starts, which always runs)
+    needs: tuple[frozenset[str] | None, ...]
     keys: frozenset[str]  # every key word of every keyed pattern
     lengths: tuple[int, ...]  # the lengths of those key words
     finder: re.Pattern[str]  # finds the words of a text that start with a key
@@ -96,6 +102,7 @@ def _rules_plan(ruleset: RuleSet) -> _RulesPlan:
         rules=tuple(rules),
         plans=plans,
         scopes=tuple(frozenset(rule.scope) for rule in rules),
+        needs=tuple(_needs(rule_plans) for rule_plans in plans),
         keys=keys,
         lengths=tuple(sorted({len(key) for key in keys if key != DIGIT_KEY})),
         finder=word_scanner(keys),
@@ -103,6 +110,12 @@ def _rules_plan(ruleset: RuleSet) -> _RulesPlan:
     )
     _PLANS[:] = [rules_plan, *_PLANS[:3]]
     return rules_plan
+
+
+def _needs(plans: tuple[PatternPlan, ...]) -> frozenset[str] | None:
+    if any(p.keys is None or p.anchored for p in plans):
+        return None
+    return frozenset().union(*[p.keys for p in plans if p.keys is not None])
 
 
 class _Scanner:
