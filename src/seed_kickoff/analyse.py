@@ -113,7 +113,7 @@ def _rules_plan(ruleset: RuleSet) -> _RulesPlan:
 
 
 def _needs(plans: tuple[PatternPlan, ...]) -> frozenset[str] | None:
-    if any(p.keys is None or p.anchored for p in plans):
+    if any(p.keys is None or (p.anchored and not p.rare_keys) for p in plans):
         return None
     return frozenset().union(*[p.keys for p in plans if p.keys is not None])
 
@@ -198,7 +198,7 @@ class _Scanner:
         ordered = sorted(first if lines is None else lines)
         if back is None:
             return [(line, 0) for line in ordered]
-        return [(line, max(0, first[line] - back)) for line in ordered]
+        return [(line, first[line] - back if first[line] > back else 0) for line in ordered]
 
     def _needle_lines(self, needles: frozenset[str]) -> list[int]:
         """The 0-based lines of the lowercased text that contain one of ``needles``, in order."""
@@ -277,14 +277,16 @@ class _Scanner:
         lowered = pattern.lowered if self.safe else None
         regex = lowered or pattern.pattern
         texts = self.low_lines if lowered else self.lines
-        if self.safe and pattern.keys is not None:
+        anchored = None
+        if pattern.anchored and (not self.safe or not pattern.rare_keys):
+            anchored = pattern.anchored_lowered if lowered else pattern.anchored_pattern
+        if anchored is not None:
+            # one pass in the engine from newline to newline, cheaper than common key words
+            yield from self._anchored(anchored, regex, texts, scope, lowered is not None)
+        elif self.safe and pattern.keys is not None:
             starts = self._keyed_lines(pattern)
             if starts:
                 yield from self._search(regex, texts, starts, scope)
-        elif pattern.anchored:
-            anchored = pattern.anchored_lowered if lowered else pattern.anchored_pattern
-            if anchored is not None:
-                yield from self._anchored(anchored, regex, texts, scope, lowered is not None)
         elif self.safe and pattern.needles is not None:
             lines = self._needle_lines(pattern.needles)
             if lines:

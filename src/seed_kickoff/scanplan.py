@@ -80,6 +80,11 @@ class PatternPlan:
     # the engine jumps between instead of trying every position.
     anchored: bool = False
 
+    @property
+    def rare_keys(self) -> bool:
+        """Whether the best key set finds few lines (no common word, number or short key)."""
+        return self.keys is not None and _rare(self.keys)
+
     # Compiled on first use: a pattern whose key words are in no document is never compiled
     # twice, which is most of start-up for a single seed.
     @cached_property
@@ -612,6 +617,15 @@ def _score(keys: frozenset[str]) -> tuple[bool, bool, bool, int, int]:
     )
 
 
+def _rare(keys: frozenset[str]) -> bool:
+    """Whether looking the keys up finds few lines: no common word, number or short key, and
+    none starts a common word ("th" starts "the")."""
+    return _score(keys)[:3] == (True, True, True) and all(
+        len(key) >= _MIN_EXTRA_KEY and not any(word.startswith(key) for word in _COMMON)
+        for key in keys
+    )
+
+
 def _digit_class(items: list[tuple[Any, Any]]) -> bool:
     """Whether a character class holds decimal digits only."""
     for op, av in items:
@@ -630,7 +644,7 @@ def _digit_class(items: list[tuple[Any, Any]]) -> bool:
 
 
 # Keys of a further key set are at least this long (a short key starts too many words).
-_MIN_EXTRA_KEY = 4
+_MIN_EXTRA_KEY = 3
 # A key more than this far into a match gives no useful place to start the search from.
 _MAX_KEY_OFFSET = 200
 
@@ -737,11 +751,7 @@ def key_sets(
     if not found:
         return (), None
     # a further set must be rarer than common words: no common word, no number, no short prefix
-    rest = [
-        keys
-        for keys in found[1:]
-        if _score(keys)[:3] == (True, True, True) and min(map(len, keys)) >= _MIN_EXTRA_KEY
-    ]
+    rest = [keys for keys in found[1:] if _rare(keys)]
     offset = unique[found[0]]
     return (found[0], *rest[:2]), (offset if offset <= _MAX_KEY_OFFSET else None)
 
