@@ -80,7 +80,7 @@ class PatternPlan:
     # the engine jumps between instead of trying every position.
     anchored: bool = False
 
-    @property
+    @cached_property
     def rare_keys(self) -> bool:
         """Whether the best key set finds few lines (no common word, number or short key)."""
         return self.keys is not None and _rare(self.keys)
