@@ -10,10 +10,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from seed_kickoff.analyse import Analysis
 from seed_kickoff.errors import ConfigError
@@ -70,6 +67,10 @@ class JudgeModel:
 
 @lru_cache(maxsize=1)
 def load_model() -> JudgeModel:
+    from importlib import resources
+
+    import yaml
+
     path = resources.files("seed_kickoff") / "packs" / "model.yaml"
     data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     try:
