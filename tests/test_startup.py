@@ -7,14 +7,19 @@ the command does not use), which stays true on any machine.
 from __future__ import annotations
 
 import marshal
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seed_kickoff import cache
 from seed_kickoff.errors import RulePackError
+from seed_kickoff.plainmd import headings_only
 from seed_kickoff.rules import builtin_pack_paths, load_pack, load_rules
 
 
@@ -119,3 +124,156 @@ def test_case_sensitive_rules_keep_their_flags(tmp_path: Path) -> None:
     )
     (rule,) = load_pack(pack)[1]
     assert rule.patterns[0].search("MUST") and not rule.patterns[0].search("must")
+
+
+# Modules a command must not import unless it uses them: report formats it does not write,
+# drawing (rich), parsers of formats the seeds are not in, settings files that do not exist.
+NEVER_ON_THE_SMALL_PATH = (
+    "rich",
+    "json",
+    "hashlib",
+    "xml",
+    "markdown_it",
+    "charset_normalizer",
+    "pypdf",
+    "tomllib",
+    "tomli",
+    "frontmatter",
+    "yaml",
+    "importlib.resources",
+    "concurrent.futures",
+    "tempfile",
+    "seed_kickoff.report.sarif",
+    "seed_kickoff.report.junit",
+    "seed_kickoff.report.html",
+    "seed_kickoff.report.markdown",
+    "seed_kickoff.report.github",
+    "seed_kickoff.questions",
+    "seed_kickoff.topics",
+)
+
+_SHOW_MODULES = """
+import sys
+from seed_kickoff.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print("\\n".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def imported_by(args: list[str], cwd: Path, env: dict[str, str]) -> set[str]:
+    """The modules a fresh interpreter has loaded after running ``kickoff ARGS``."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SHOW_MODULES, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(done.stderr.split())
+
+
+def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(name for name in names if name in modules)
+
+
+@pytest.fixture
+def fresh_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg-cache"))
+    env.pop("CI", None)
+    return env
+
+
+def test_version_imports_nothing_but_the_cli(tmp_path: Path, fresh_env: dict[str, str]) -> None:
+    modules = imported_by(["--version"], tmp_path, fresh_env)
+    assert loaded(modules, NEVER_ON_THE_SMALL_PATH) == []
+    assert {m for m in modules if m.startswith("seed_kickoff.")} <= {
+        "seed_kickoff.cli",
+        "seed_kickoff.errors",
+    }
+    assert "markdown_it" not in modules and "dataclasses" not in modules
+
+
+def test_one_small_seed_imports_only_what_it_uses(
+    tmp_path: Path, fresh_env: dict[str, str]
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "seed.md").write_text("# Tool\n\nThe tool must parse every file within 10 ms.\n")
+    first = imported_by(["check", str(seeds)], tmp_path, fresh_env)  # fills the pack cache
+    second = imported_by(["check", str(seeds)], tmp_path, fresh_env)
+    assert "seed_kickoff.check" in first and "seed_kickoff.check" in second
+    assert loaded(second, NEVER_ON_THE_SMALL_PATH) == []
+    # the first run parsed the packs, so it needed the YAML parser; nothing else more
+    assert loaded(first, NEVER_ON_THE_SMALL_PATH) == ["yaml"]
+
+
+# -- Markdown without markdown-it --------------------------------------------------------------
+
+_FRAGMENTS = [
+    "# Tool",
+    "## Goals and scope",
+    "#no-space",
+    "#######  seven",
+    "#\ttab",
+    "#",
+    "The tool must parse every file within 10 ms.",
+    "10 ms at most",
+    "1.5 s",
+    "1. first",
+    "2) second",
+    "- item",
+    "* item",
+    "+ item",
+    "> quoted",
+    "```",
+    "~~~",
+    "    indented",
+    "\tindented",
+    "   ",
+    "",
+    "===",
+    "---",
+    "a | b",
+    "|a|b|",
+    ":--|--:",
+    "<div>",
+    "<!-- note -->",
+    "[ref]: https://example.org",
+    "\u00a0",
+    "_under_",
+    "\\# escaped",
+    "text with `code` and *emphasis*",
+]
+
+
+def _both_ways(text: str) -> tuple[object, object]:
+    from unittest import mock
+
+    from seed_kickoff import formats
+
+    fast = formats.parse_text("seed.md", text, "markdown")
+    with mock.patch.object(formats, "headings_only", return_value=None):
+        slow = formats.parse_text("seed.md", text, "markdown")
+    return (fast.kinds, fast.title), (slow.kinds, slow.title)
+
+
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_headings_and_paragraphs_get_the_kinds_markdown_it_gives(lines: list[str]) -> None:
+    fast, slow = _both_ways("\n".join(lines))
+    assert fast == slow
+
+
+def test_a_small_seed_of_headings_and_paragraphs_takes_the_short_way() -> None:
+    lines = ["# Tool", "", "The tool must parse every file within 10 ms.", "", "## Scope", "x"]
+    assert headings_only(lines) == [0, 4]
+    assert _both_ways("\n".join(lines))[0] == (
+        ["heading", "blank", "text", "blank", "heading", "text"],
+        "Tool",
+    )
+    assert headings_only(["# Tool", "", "- a list"]) is None
+    assert headings_only(["---", "title: x", "---", "# Tool"], start=3) == [3]

@@ -60,6 +60,19 @@ def cached_parse(path: Path, text: str, parse: Callable[[str], Any]) -> Any:
     return data
 
 
+def load_yaml(text: str) -> Any:
+    """YAML text -> plain data, with libyaml's safe loader when it is there (several times faster
+    than the pure-Python one; the same documents). Raises ``yaml.YAMLError``."""
+    import yaml  # only when the cache cannot answer: the import alone outweighs a small check
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def load_package_yaml(path: Path) -> Any:
+    """A YAML file kickoff ships (``packs/*.yaml``), through the cache."""
+    return cached_parse(path, path.read_text(encoding="utf-8"), load_yaml)
+
+
 def _store(entry: Path, blob: bytes) -> None:
     """Write ``blob`` to ``entry`` atomically (readers in other processes never see half of it);
     any failure leaves the cache as it was."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.model import Document, LineKind
+from seed_kickoff.plainmd import headings_only
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -79,7 +80,10 @@ def _parse_markdown(rel: str, text: str) -> Document:
     for i in range(min(fm.lines, len(lines))):
         kinds[i] = "meta"
     body = "\n" * fm.lines + "\n".join(lines[fm.lines :])
-    tokens = markdown_tokens(_markdown(), body)
+    headings = headings_only(lines, fm.lines)  # most small seeds: markdown-it is not needed
+    for i in headings or ():
+        kinds[i] = "heading"
+    tokens = markdown_tokens(_markdown(), body) if headings is None else []
     for tok in tokens:
         if tok.map is None or tok.nesting == -1:
             continue

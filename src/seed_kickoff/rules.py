@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from seed_kickoff.cache import cached_parse
+from seed_kickoff.cache import cached_parse, load_yaml
 from seed_kickoff.errors import RulePackError
 from seed_kickoff.model import DIMENSIONS, LineKind
 
@@ -166,11 +166,10 @@ def load_pack(
 
 
 def _parse_yaml(text: str, shown: str) -> Any:
-    import yaml  # only when the cache cannot answer: the import alone outweighs a small check
+    import yaml
 
     try:
-        # libyaml's safe loader when it is there: the same documents, several times faster
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return load_yaml(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise RulePackError(
