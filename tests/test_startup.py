@@ -277,3 +277,12 @@ def test_a_small_seed_of_headings_and_paragraphs_takes_the_short_way() -> None:
     )
     assert headings_only(["# Tool", "", "- a list"]) is None
     assert headings_only(["---", "title: x", "---", "# Tool"], start=3) == [3]
+
+
+def test_no_cache_is_made_under_a_home_that_does_not_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "gone"))
+    assert cache.cached_parse(tmp_path / "p.yaml", "z", str.split) == ["z"]
+    assert not (tmp_path / "gone").exists()

@@ -78,7 +78,9 @@ def _store(entry: Path, blob: bytes) -> None:
     any failure leaves the cache as it was."""
     tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
+        # ~/.cache is made if missing (XDG: mode 0700), never the home directory above it.
+        entry.parent.parent.mkdir(mode=0o700, exist_ok=True)
+        entry.parent.mkdir(exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "wb") as handle:
             handle.write(blob)
