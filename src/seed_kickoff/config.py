@@ -355,6 +355,8 @@ def _scalar(node: yaml.Node, path: str, offset: int) -> Any:
 
 @dataclass
 class _Where:
+    """Where checked values come from, for error messages."""
+
     file: str
     prefix: str  # how key paths are shown: "" for .kickoff.yaml, "[tool.kickoff] ", "kickoff."
     node_lines: bool = False

@@ -43,6 +43,8 @@ def index_markdown() -> MarkdownIt:
 
 @dataclass(frozen=True)
 class _Ref:
+    """A seed reference as INDEX.md writes it."""
+
     ref: str
     title: str | None
     line: int

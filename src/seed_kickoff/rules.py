@@ -51,6 +51,8 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of a pack: where its patterns match, a signal of its target."""
+
     id: str
     pack: str
     sources: tuple[str, ...]  # the regular expressions as written in the pack
@@ -86,6 +88,8 @@ class Rule:
 
 @dataclass
 class RuleSet:
+    """The active rules, with the packs they came from."""
+
     rules: list[Rule] = field(default_factory=list)
     packs: list[str] = field(default_factory=list)  # pack names, in load order
     pack_files: dict[str, str] = field(default_factory=dict)  # pack name -> file it came from
