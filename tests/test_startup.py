@@ -182,6 +182,7 @@ def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
 
 @pytest.fixture
 def fresh_env(tmp_path: Path) -> dict[str, str]:
+    (tmp_path / ".git").mkdir()  # the settings search stops here, whatever lies above
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg-cache"))
     env.pop("CI", None)
     return env
