@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from seed_kickoff import cache
 from seed_kickoff.errors import RulePackError
 from seed_kickoff.plainmd import headings_only
-from seed_kickoff.rules import builtin_pack_paths, load_pack, load_rules
+from seed_kickoff.rules import Rule, builtin_pack_paths, load_pack, load_rules
 
 
 @pytest.fixture
@@ -113,6 +113,17 @@ def test_a_user_pack_with_a_bad_unless_fails_at_load(tmp_path: Path) -> None:
         load_rules([pack])
     with pytest.raises(RulePackError, match="invalid regular expression"):
         load_pack(pack)
+
+
+def test_a_broken_pattern_compiled_lazily_still_names_its_rule() -> None:
+    rule = Rule(id="t.bad", pack="spec", sources=("ok", "(x"), weight=1.0, message="m")
+    with pytest.raises(RulePackError, match=r"pack spec: rule 't\.bad': invalid regular exp"):
+        _ = rule.patterns
+    broken_unless = Rule(
+        id="t.u", pack="spec", sources=("ok",), weight=1, message="m", unless_source="["
+    )
+    with pytest.raises(RulePackError, match=r"rule 't\.u'"):
+        _ = broken_unless.unless
 
 
 def test_case_sensitive_rules_keep_their_flags(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ reported at once, with the pack and rule; the built-in patterns are compiled by 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -69,12 +69,18 @@ class Rule:
 
     @cached_property
     def patterns(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(source, self.flags) for source in self.sources)
+        return tuple(_compile(source, self.flags, self._error) for source in self.sources)
 
     @cached_property
     def unless(self) -> re.Pattern[str] | None:
         """Lines where this matches do not count."""
-        return None if self.unless_source is None else re.compile(self.unless_source, self.flags)
+        if self.unless_source is None:
+            return None
+        return _compile(self.unless_source, self.flags, self._error)
+
+    def _error(self, message: str) -> RulePackError:
+        # A built-in pattern broken by an edit fails here, on first use, still naming the rule.
+        return RulePackError(message, f"pack {self.pack}", self.id)
 
     @property
     def target(self) -> str:
@@ -268,10 +274,10 @@ def _parse_rule(
     )
 
 
-def _compile(source: str, flags: int, fail: Any) -> None:
-    """Refuse a pattern that does not compile. The compiled pattern stays in ``re``'s cache, so
-    the rule's own lazy compilation of it costs nothing more."""
+def _compile(source: str, flags: int, fail: Callable[[str], RulePackError]) -> re.Pattern[str]:
+    """The compiled pattern, or ``fail``'s error naming it. (A user pack's patterns compile as it
+    loads; they stay in ``re``'s cache, so the rule's own lazy compilation costs nothing more.)"""
     try:
-        re.compile(source, flags)
+        return re.compile(source, flags)
     except re.error as err:
         raise fail(f"invalid regular expression {source!r}: {err}") from None
