@@ -81,12 +81,13 @@ def rule(
     return Rule(
         id=rule_id,
         pack="test",
-        patterns=tuple(re.compile(p, flags) for p in patterns),
+        sources=patterns,
         weight=1.0,
         message="m",
         genre="test",
-        unless=re.compile(unless, flags) if unless else None,
+        unless_source=unless,
         scope=scope,
+        flags=flags,
     )
 
 

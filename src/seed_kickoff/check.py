@@ -23,7 +23,6 @@ from seed_kickoff.model import (
     Waiver,
 )
 from seed_kickoff.rules import RuleSet, load_rules
-from seed_kickoff.topics import extract_topics
 
 # Lines whose words can name a topic: prose, not code or metadata.
 _PROSE = frozenset({"text", "heading", "list", "quote", "table"})
@@ -51,6 +50,8 @@ def judge_document(
 ) -> SeedResult:
     judgement = judge(doc, analyse(doc, ruleset), ruleset)
     if topics and judgement.verdict == "non-spec":
+        from seed_kickoff.topics import extract_topics  # only the questions need topics
+
         # The text is gone after this call (streaming); keep what the questions need from it.
         judgement.topics = extract_topics(
             [line for line, kind in zip(doc.lines, doc.kinds, strict=True) if kind in _PROSE]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -342,6 +341,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(EXIT_FAIL)
     except Exception as err:  # the last line of defence: no traceback unless asked
         if debug:
+            import traceback
+
             traceback.print_exc()
         click.echo(
             f"kickoff: internal error: {type(err).__name__}: {err}\n"

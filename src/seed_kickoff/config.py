@@ -18,20 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from seed_kickoff.errors import ConfigError
 from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.index import find_index
 from seed_kickoff.loader import DEFAULT_MAX_BYTES
 from seed_kickoff.model import VERDICTS, GatePolicy, Waiver
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 if TYPE_CHECKING:  # the pipeline is imported only when a command runs it
+    import yaml
+
     from seed_kickoff.check import CheckOptions
 
 CONFIG_NAME = ".kickoff.yaml"
@@ -208,6 +203,8 @@ def read_config(path: Path) -> Layer:
             raise ConfigError("has no [tool.kickoff] table", str(path))
         return _check(table, _Where(str(path), "[tool.kickoff] "), path.parent)
     text = _read_text(path)
+    import yaml  # only when there is YAML to read: the import costs start-up time
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is None:
@@ -232,6 +229,8 @@ def read_index_config(seeds_dir: Path) -> Layer | None:
     front = split_front_matter(text, index.name)
     if not front.lines or "kickoff" not in front.data:
         return None
+    import yaml
+
     lines = text.split("\n")
     close = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), len(lines))
     raw = "\n".join(lines[1:close])
@@ -266,10 +265,19 @@ def _read_text(path: Path) -> str:
 
 def _pyproject_table(path: Path) -> dict[str, Any] | None:
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+        raw = path.read_bytes()
     except OSError as err:
         raise ConfigError(f"cannot read: {err.strerror or err}", str(path)) from None
+    if b"kickoff" not in raw:
+        return None  # no [tool.kickoff] in it: not worth importing a TOML parser to be sure
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError("is not UTF-8 text", str(path)) from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"not valid TOML: {err}", str(path)) from None
     tool = data.get("tool")
@@ -305,6 +313,8 @@ def _located(
     seen = {} if seen is None else seen
     if id(node) in seen:
         return seen[id(node)]
+    import yaml
+
     line = node.start_mark.line + 1 + offset
     result = _Node(None, line)
     seen[id(node)] = result
@@ -326,6 +336,8 @@ def _located(
 
 
 def _scalar(node: yaml.Node, path: str, offset: int) -> Any:
+    import yaml
+
     if not isinstance(node, yaml.ScalarNode):
         raise ConfigError(
             "a key must be plain text, not a list or mapping",
@@ -343,6 +355,8 @@ def _scalar(node: yaml.Node, path: str, offset: int) -> Any:
 
 @dataclass
 class _Where:
+    """Where checked values come from, for error messages."""
+
     file: str
     prefix: str  # how key paths are shown: "" for .kickoff.yaml, "[tool.kickoff] ", "kickoff."
     node_lines: bool = False

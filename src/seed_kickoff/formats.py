@@ -7,20 +7,30 @@ from __future__ import annotations
 
 import contextlib
 import io
-import logging
 import re
 import warnings
 from collections.abc import Iterator
+from functools import cache
 from html.parser import HTMLParser
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.model import Document, LineKind
+from seed_kickoff.plainmd import headings_only
 
-# Only block structure is needed (each line's kind); inline parsing would double the cost.
-_MD = MarkdownIt("commonmark").enable("table").disable("inline")
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # costs start-up time: only Markdown seeds need it
+
+    # Only block structure is needed (each line's kind); inline parsing would double the cost.
+    return MarkdownIt("commonmark").enable("table").disable("inline")
+
+
 # Markdown nested deeper than this is not a document people wrote; parse it as plain text instead.
 _MAX_MD_NESTING = 200
 
@@ -70,7 +80,10 @@ def _parse_markdown(rel: str, text: str) -> Document:
     for i in range(min(fm.lines, len(lines))):
         kinds[i] = "meta"
     body = "\n" * fm.lines + "\n".join(lines[fm.lines :])
-    tokens = markdown_tokens(_MD, body)
+    headings = headings_only(lines, fm.lines)  # most small seeds: markdown-it is not needed
+    for i in headings or ():
+        kinds[i] = "heading"
+    tokens = markdown_tokens(_markdown(), body) if headings is None else []
     for tok in tokens:
         if tok.map is None or tok.nesting == -1:
             continue
@@ -342,6 +355,8 @@ def parse_pdf(rel: str, data: bytes, max_chars: int = 5 * 1024 * 1024) -> Docume
 def _quiet(logger_name: str) -> Iterator[None]:
     """Silence a library's log records and warnings (pypdf logs every repair it makes to stderr;
     only the CLI may print, and a broken PDF is already reported as unreadable)."""
+    import logging  # only the PDF path needs it
+
     logger = logging.getLogger(logger_name)  # its modules log to children of this logger
     level = logger.level
     logger.setLevel(logging.CRITICAL + 1)

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-import frontmatter.default_handlers
-import yaml
+from functools import cache
+from typing import Any
 
 from seed_kickoff.model import Finding
 
-_HANDLER = frontmatter.default_handlers.YAMLHandler()
+
+@cache
+def _handler() -> Any:
+    # python-frontmatter and PyYAML cost start-up time: loaded for texts that start with ---
+    import frontmatter.default_handlers
+
+    return frontmatter.default_handlers.YAMLHandler()
+
+
 # Front matter deeper or larger than this is not configuration people wrote by hand.
-_BOUNDARY = _HANDLER.FM_BOUNDARY
-assert _BOUNDARY is not None
 _MAX_FRONT_MATTER_CHARS = 64_000
 # Values the front matter may hold once YAML aliases are expanded. safe_load shares aliased
 # nodes, so a "billion laughs" bomb is small in memory, but anything that walks it (str(), JSON
@@ -34,10 +39,12 @@ class FrontMatter:
 
 def split_front_matter(text: str, path: str) -> FrontMatter:
     """Parse a leading ``---`` YAML block. Malformed YAML is a warning with its line, never an error."""
-    if not text.startswith("---") or not _HANDLER.detect(text):
+    if not text.startswith("---") or not _handler().detect(text):
         return FrontMatter()
+    import yaml
+
     try:
-        _, raw, content = _BOUNDARY.split(text, 2)
+        _, raw, content = _handler().FM_BOUNDARY.split(text, 2)
     except ValueError:
         return FrontMatter()
     prefix = text[: len(text) - len(content)]

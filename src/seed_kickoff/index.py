@@ -7,11 +7,10 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from seed_kickoff.decode import decode_bytes
 from seed_kickoff.formats import markdown_tokens
@@ -19,9 +18,12 @@ from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.loader import DEFAULT_MAX_BYTES, read_limited, special_kind
 from seed_kickoff.model import Finding, IndexEntry, Level, SeedIndex
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
 INDEX_NAME = "INDEX.md"
 
-_MD = MarkdownIt("commonmark").enable("table")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _WINDOWS_DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
 # A bare file name in a table cell or at the start of a list item: has an extension, no spaces.
@@ -31,8 +33,18 @@ _FILE_NAME = re.compile(
 )
 
 
+@cache
+def index_markdown() -> MarkdownIt:
+    """The INDEX.md parser, made when an index is read (markdown-it costs start-up time)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
+
+
 @dataclass(frozen=True)
 class _Ref:
+    """A seed reference as INDEX.md writes it."""
+
     ref: str
     title: str | None
     line: int
@@ -140,7 +152,7 @@ def parse_index_refs(text: str, skip_lines: int = 0) -> list[_Ref]:
     """
     lines = text.split("\n")
     body = "\n" * skip_lines + "\n".join(lines[skip_lines:])
-    tokens = markdown_tokens(_MD, body)
+    tokens = markdown_tokens(index_markdown(), body)
     refs: list[_Ref] = []
     in_row = False
     row_found = False

@@ -10,12 +10,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
-import yaml
-
 from seed_kickoff.analyse import Analysis
+from seed_kickoff.cache import load_package_yaml
 from seed_kickoff.errors import ConfigError
 from seed_kickoff.language import guess_language
 from seed_kickoff.model import (
@@ -70,8 +69,8 @@ class JudgeModel:
 
 @lru_cache(maxsize=1)
 def load_model() -> JudgeModel:
-    path = resources.files("seed_kickoff") / "packs" / "model.yaml"
-    data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path = Path(__file__).with_name("packs") / "model.yaml"
+    data: Any = load_package_yaml(path)  # cached: PyYAML is not imported on every run
     try:
         genres = {
             slug: Genre(slug, str(family), str(label))

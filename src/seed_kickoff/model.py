@@ -25,6 +25,9 @@ DIMENSIONS: tuple[str, ...] = (
     "acceptance",
 )
 
+# Every dataclass below has a docstring: without one, dataclass() builds __doc__ from the
+# signature (inspect), which costs start-up time.
+
 # What each line of a document is, as far as its format tells; rules may be scoped to one kind.
 LineKind = Literal["text", "heading", "code", "table", "list", "quote", "meta", "blank"]
 
@@ -97,6 +100,8 @@ class Signal:
 
 @dataclass(slots=True)
 class DimensionCoverage:
+    """How well a seed covers one dimension, and the lines that show it."""
+
     state: CoverageState
     score: float
     lines: list[int]
@@ -104,6 +109,8 @@ class DimensionCoverage:
 
 @dataclass
 class Judgement:
+    """What kickoff concludes about one seed, with the evidence."""
+
     verdict: Verdict
     confidence: float
     genre: str
@@ -120,6 +127,8 @@ class Judgement:
 
 @dataclass
 class SeedResult:
+    """One seed's judgement, with where it came from and any waiver."""
+
     path: str
     title: str | None
     source: str | None
@@ -135,6 +144,8 @@ class SeedResult:
 
 @dataclass(frozen=True)
 class Waiver:
+    """A verdict a person set for a seed, with the reason."""
+
     seed: str
     verdict: Verdict
     reason: str
@@ -145,12 +156,16 @@ class Waiver:
 
 @dataclass(frozen=True)
 class GatePolicy:
+    """What the CI gate requires."""
+
     min_specs: int = 1
     count_partial: bool = False
 
 
 @dataclass
 class GateResult:
+    """Whether the gate passed, and why not."""
+
     passed: bool
     specs: int
     required: int
@@ -161,6 +176,8 @@ class GateResult:
 
 @dataclass
 class CheckResult:
+    """Everything one run found: the report's data."""
+
     seeds_dir: str
     seeds: list[SeedResult]
     findings: list[Finding]  # run-level findings (index problems, unlisted files, ...)

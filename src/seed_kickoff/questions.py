@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
-import yaml
-
+from seed_kickoff.cache import load_package_yaml
 from seed_kickoff.errors import ConfigError, RulePackError
 from seed_kickoff.judge import load_model
 from seed_kickoff.model import DIMENSIONS, CheckResult, SeedResult, Signal
@@ -69,10 +68,8 @@ class Templates:
 
 @lru_cache(maxsize=1)
 def load_templates() -> Templates:
-    path = resources.files("seed_kickoff") / "packs" / "questions.yaml"
-    # libyaml's safe loader when present: the pure-Python one costs more than the questions.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    path = Path(__file__).with_name("packs") / "questions.yaml"
+    data: Any = load_package_yaml(path)  # cached: PyYAML is not imported on every run
     try:
         templates = Templates(
             blocking=[dict(item) for item in data["blocking"]],

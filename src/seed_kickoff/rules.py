@@ -1,20 +1,24 @@
-"""Rule packs: YAML files of rules (id, dimension or genre, patterns, weight, message) -> compiled rules.
+"""Rule packs: YAML files of rules (id, dimension or genre, patterns, weight, message) -> rules.
 
 A rule pack is data. Adding a signal is a few lines of YAML, never new code. Every mistake in a pack
 is a ``RulePackError`` naming the pack file and the rule id.
+
+Start-up matters (kickoff runs on every commit): the built-in packs come from the parse cache
+(cache.py) without importing a YAML parser, and a rule compiles its patterns when first used. A
+user pack is parsed and its patterns compiled as it loads, so that a bad regular expression is
+reported at once, with the pack and rule; the built-in patterns are compiled by the tests.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from seed_kickoff.cache import cached_parse, load_yaml
 from seed_kickoff.errors import RulePackError
 from seed_kickoff.model import DIMENSIONS, LineKind
 
@@ -47,18 +51,36 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of a pack: where its patterns match, a signal of its target."""
+
     id: str
     pack: str
-    patterns: tuple[re.Pattern[str], ...]
+    sources: tuple[str, ...]  # the regular expressions as written in the pack
     weight: float
     message: str
     dimension: str | None = None
     genre: str | None = None
     smell: str | None = None
-    unless: re.Pattern[str] | None = None
+    unless_source: str | None = None
     cap: int = 3
     scope: tuple[LineKind, ...] = DEFAULT_SCOPE
     question: str | None = None  # template for the questions checklist, where the rule asks one
+    flags: int = re.MULTILINE | re.IGNORECASE  # how ``sources`` compile
+
+    @cached_property
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(_compile(source, self.flags, self._error) for source in self.sources)
+
+    @cached_property
+    def unless(self) -> re.Pattern[str] | None:
+        """Lines where this matches do not count."""
+        if self.unless_source is None:
+            return None
+        return _compile(self.unless_source, self.flags, self._error)
+
+    def _error(self, message: str) -> RulePackError:
+        # A built-in pattern broken by an edit fails here, on first use, still naming the rule.
+        return RulePackError(message, f"pack {self.pack}", self.id)
 
     @property
     def target(self) -> str:
@@ -72,6 +94,8 @@ class Rule:
 
 @dataclass
 class RuleSet:
+    """The active rules, with the packs they came from."""
+
     rules: list[Rule] = field(default_factory=list)
     packs: list[str] = field(default_factory=list)  # pack names, in load order
     pack_files: dict[str, str] = field(default_factory=dict)  # pack name -> file it came from
@@ -81,8 +105,8 @@ class RuleSet:
 
 
 def builtin_pack_paths() -> list[Path]:
-    root = resources.files("seed_kickoff") / "packs"
-    return [Path(str(root / f"{name}.yaml")) for name in BUILTIN_PACKS]
+    root = Path(__file__).with_name("packs")  # not importlib.resources: it costs more than this
+    return [root / f"{name}.yaml" for name in BUILTIN_PACKS]
 
 
 def load_rules(
@@ -94,8 +118,9 @@ def load_rules(
     ruleset = RuleSet()
     seen: dict[str, str] = {}
     genres = set(known_genres) if known_genres is not None else None
-    for path in [*builtin_pack_paths(), *extra_packs]:
-        name, rules = load_pack(path, genres)
+    builtin = builtin_pack_paths()
+    for path in [*builtin, *extra_packs]:
+        name, rules = load_pack(path, genres, builtin=path in builtin)
         if name in ruleset.pack_files:
             raise RulePackError(
                 f"pack name {name!r} is already used by {ruleset.pack_files[name]}", str(path)
@@ -117,7 +142,11 @@ def load_rules(
     return ruleset
 
 
-def load_pack(path: Path, known_genres: set[str] | None = None) -> tuple[str, list[Rule]]:
+def load_pack(
+    path: Path, known_genres: set[str] | None = None, builtin: bool = False
+) -> tuple[str, list[Rule]]:
+    """One pack's name and rules. A ``builtin`` pack (one of ours, its patterns compiled by the
+    tests) comes from the parse cache and compiles its patterns lazily."""
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -125,16 +154,10 @@ def load_pack(path: Path, known_genres: set[str] | None = None) -> tuple[str, li
         raise RulePackError(f"cannot read rule pack: {err.strerror or err}", shown) from None
     except UnicodeDecodeError:
         raise RulePackError("rule pack is not UTF-8 text", shown) from None
-    try:
-        # libyaml's safe loader when it is there: the same documents, several times faster
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise RulePackError(
-            f"not valid YAML: {getattr(err, 'problem', None) or err}",
-            shown,
-            line=mark.line + 1 if mark is not None else None,
-        ) from None
+    if builtin:
+        data = cached_parse(path, text, lambda raw: _parse_yaml(raw, shown))
+    else:
+        data = _parse_yaml(text, shown)
     if not isinstance(data, dict):
         raise RulePackError("a rule pack is a mapping with a 'rules' list", shown)
     unknown = set(data) - _PACK_KEYS
@@ -146,11 +169,29 @@ def load_pack(path: Path, known_genres: set[str] | None = None) -> tuple[str, li
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list):
         raise RulePackError("'rules' must be a list of rules", shown)
-    rules = [_parse_rule(raw, name, shown, known_genres) for raw in raw_rules]
+    rules = [
+        _parse_rule(raw, name, shown, known_genres, compile_now=not builtin) for raw in raw_rules
+    ]
     return name, rules
 
 
-def _parse_rule(raw: Any, pack: str, shown: str, known_genres: set[str] | None) -> Rule:
+def _parse_yaml(text: str, shown: str) -> Any:
+    import yaml
+
+    try:
+        return load_yaml(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise RulePackError(
+            f"not valid YAML: {getattr(err, 'problem', None) or err}",
+            shown,
+            line=mark.line + 1 if mark is not None else None,
+        ) from None
+
+
+def _parse_rule(
+    raw: Any, pack: str, shown: str, known_genres: set[str] | None, compile_now: bool
+) -> Rule:
     if not isinstance(raw, dict):
         raise RulePackError("each rule must be a mapping", shown)
     rule_id = raw.get("id")
@@ -192,8 +233,12 @@ def _parse_rule(raw: Any, pack: str, shown: str, known_genres: set[str] | None) 
     if case not in ("sensitive", "insensitive"):
         raise fail("'case' must be 'sensitive' or 'insensitive'")
     flags = re.MULTILINE | (0 if case == "sensitive" else re.IGNORECASE)
-    patterns = tuple(_compile(source, flags, fail) for source in sources)
-    unless = _compile(raw["unless"], flags, fail) if raw.get("unless") is not None else None
+    unless = raw.get("unless")
+    for source in [*sources, *([] if unless is None else [unless])]:
+        if not isinstance(source, str) or not source:
+            raise fail("patterns must be non-empty strings")
+        if compile_now:
+            _compile(source, flags, fail)
 
     weight = raw.get("weight", 1.0)
     if isinstance(weight, bool) or not isinstance(weight, (int, float)):
@@ -215,22 +260,23 @@ def _parse_rule(raw: Any, pack: str, shown: str, known_genres: set[str] | None) 
     return Rule(
         id=rule_id,
         pack=pack,
-        patterns=patterns,
+        sources=tuple(sources),
         weight=float(weight),
         message=message.strip(),
         dimension=dimension,
         genre=genre,
         smell=smell,
-        unless=unless,
+        unless_source=unless,
         cap=cap,
         scope=tuple(scope),
         question=question,
+        flags=flags,
     )
 
 
-def _compile(source: Any, flags: int, fail: Any) -> re.Pattern[str]:
-    if not isinstance(source, str) or not source:
-        raise fail("patterns must be non-empty strings")
+def _compile(source: str, flags: int, fail: Callable[[str], RulePackError]) -> re.Pattern[str]:
+    """The compiled pattern, or ``fail``'s error naming it. (A user pack's patterns compile as it
+    loads; they stay in ``re``'s cache, so the rule's own lazy compilation costs nothing more.)"""
     try:
         return re.compile(source, flags)
     except re.error as err:

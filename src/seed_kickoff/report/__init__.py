@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
+from importlib import import_module
 
 from seed_kickoff.model import CheckResult
-from seed_kickoff.report.data import result_dict
-from seed_kickoff.report.github import render_github
-from seed_kickoff.report.html import render_html
-from seed_kickoff.report.junit import render_junit
-from seed_kickoff.report.markdown import render_markdown
-from seed_kickoff.report.sarif import render_sarif
-from seed_kickoff.report.text import render_plain
 
 
 def render_json(result: CheckResult) -> str:
+    import json
+
+    from seed_kickoff.report.data import result_dict
+
     return json.dumps(result_dict(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def _deferred(module: str, function: str) -> Callable[[CheckResult], str]:
+    """A renderer whose module is imported when it renders: a run pays only for its format."""
+
+    def render(result: CheckResult) -> str:
+        renderer: Callable[[CheckResult], str] = getattr(
+            import_module(f"seed_kickoff.report.{module}"), function
+        )
+        return renderer(result)
+
+    render.__name__ = function
+    return render
 
 
 # Formats that render to a string; "text" in a terminal is drawn by rich in the CLI instead.
 RENDERERS: dict[str, Callable[[CheckResult], str]] = {
-    "text": render_plain,
+    "text": _deferred("text", "render_plain"),
     "json": render_json,
-    "sarif": render_sarif,
-    "junit": render_junit,
-    "github": render_github,
-    "markdown": render_markdown,
-    "html": render_html,
+    "sarif": _deferred("sarif", "render_sarif"),
+    "junit": _deferred("junit", "render_junit"),
+    "github": _deferred("github", "render_github"),
+    "markdown": _deferred("markdown", "render_markdown"),
+    "html": _deferred("html", "render_html"),
 }

@@ -1,0 +1,90 @@
+"""A per-user cache of data parsed from kickoff's own files (the built-in rule packs).
+
+Parsing the packs' YAML (and importing a YAML parser) costs more than judging a small seed, and
+kickoff runs on every commit. The parsed data is kept in ``${XDG_CACHE_HOME:-~/.cache}/seed-kickoff/``
+as marshal (plain data only, nothing executable) together with the exact text it was parsed
+from: an entry is used only when that text is the file's text now, so it is never stale. The
+cache is never required: an entry that is missing, unreadable, stale or unwritable is simply
+parsed again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from seed_kickoff import __version__
+
+CACHE_NAME = "seed-kickoff"
+
+
+def cache_dir() -> Path | None:
+    """Where the cache lives, or None when there is no home directory to put it in."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG spec: a relative value is ignored
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:
+            return None
+    return Path(base) / CACHE_NAME
+
+
+def cached_parse(path: Path, text: str, parse: Callable[[str], Any]) -> Any:
+    """``parse(text)``, from the cache when ``text`` was parsed before by this version of kickoff.
+
+    ``path`` names the entry (its stem); ``parse`` must return plain data (dict, list, str,
+    numbers, bool, None). Errors ``parse`` raises go to the caller and nothing is stored.
+    """
+    directory = cache_dir()
+    if directory is None:
+        return parse(text)
+    # marshal's format may change between Python versions: one entry per interpreter.
+    entry = directory / f"{path.stem}-{__version__}-{sys.implementation.cache_tag}.marshal"
+    try:
+        stored = marshal.loads(entry.read_bytes())
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == text:
+            return stored[1]
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # no entry yet, or a damaged one: parse again and replace it
+    data = parse(text)
+    try:
+        blob = marshal.dumps((text, data))
+    except ValueError:
+        return data  # not plain data (a YAML timestamp, say): correct, just not cached
+    _store(entry, blob)
+    return data
+
+
+def load_yaml(text: str) -> Any:
+    """YAML text -> plain data, with libyaml's safe loader when it is there (several times faster
+    than the pure-Python one; the same documents). Raises ``yaml.YAMLError``."""
+    import yaml  # only when the cache cannot answer: the import alone outweighs a small check
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def load_package_yaml(path: Path) -> Any:
+    """A YAML file kickoff ships (``packs/*.yaml``), through the cache."""
+    return cached_parse(path, path.read_text(encoding="utf-8"), load_yaml)
+
+
+def _store(entry: Path, blob: bytes) -> None:
+    """Write ``blob`` to ``entry`` atomically (readers in other processes never see half of it);
+    any failure leaves the cache as it was."""
+    tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    try:
+        # ~/.cache is made if missing (XDG: mode 0700), never the home directory above it.
+        entry.parent.parent.mkdir(mode=0o700, exist_ok=True)
+        entry.parent.mkdir(exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        os.replace(tmp, entry)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()

@@ -1,0 +1,300 @@
+"""Start-up: the parse cache of the built-in packs, lazy patterns, and which modules a run imports.
+
+No test here measures time; they check what makes start-up fast (nothing parsed or imported that
+the command does not use), which stays true on any machine.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seed_kickoff import cache
+from seed_kickoff.errors import RulePackError
+from seed_kickoff.plainmd import headings_only
+from seed_kickoff.rules import Rule, builtin_pack_paths, load_pack, load_rules
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home / cache.CACHE_NAME
+
+
+def parse_counting(calls: list[str]) -> object:
+    def parse(text: str) -> object:
+        calls.append(text)
+        return {"words": text.split()}
+
+    return parse
+
+
+def test_the_cache_answers_the_second_time_and_only_for_the_same_text(
+    cache_home: Path, tmp_path: Path
+) -> None:
+    calls: list[str] = []
+    parse = parse_counting(calls)
+    source = tmp_path / "pack.yaml"
+    assert cache.cached_parse(source, "a b", parse) == {"words": ["a", "b"]}  # type: ignore[arg-type]
+    assert cache.cached_parse(source, "a b", parse) == {"words": ["a", "b"]}  # type: ignore[arg-type]
+    assert calls == ["a b"]
+    # The file changed: its new text is parsed, never the old data served.
+    assert cache.cached_parse(source, "a c", parse) == {"words": ["a", "c"]}  # type: ignore[arg-type]
+    assert calls == ["a b", "a c"]
+    assert [p.name for p in cache_home.iterdir()] == [
+        f"pack-{cache.__version__}-{sys.implementation.cache_tag}.marshal"
+    ]
+
+
+def test_a_damaged_entry_is_parsed_again_and_replaced(cache_home: Path, tmp_path: Path) -> None:
+    calls: list[str] = []
+    parse = parse_counting(calls)
+    source = tmp_path / "pack.yaml"
+    cache.cached_parse(source, "x", parse)  # type: ignore[arg-type]
+    (entry,) = cache_home.iterdir()
+    for damage in (b"", b"\x00garbage", marshal.dumps(["not", "a", "pair"])):
+        entry.write_bytes(damage)
+        assert cache.cached_parse(source, "x", parse) == {"words": ["x"]}  # type: ignore[arg-type]
+    assert len(calls) == 4
+    assert marshal.loads(entry.read_bytes()) == ("x", {"words": ["x"]})
+
+
+def test_an_unwritable_cache_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache dir would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    calls: list[str] = []
+    parse = parse_counting(calls)
+    for _ in range(2):
+        assert cache.cached_parse(tmp_path / "p.yaml", "y", parse) == {"words": ["y"]}  # type: ignore[arg-type]
+    assert len(calls) == 2
+
+
+def test_data_marshal_cannot_hold_is_returned_uncached(cache_home: Path, tmp_path: Path) -> None:
+    assert cache.cached_parse(tmp_path / "p.yaml", "t", lambda text: {text: object}) == {
+        "t": object
+    }
+    assert not cache_home.exists() or not list(cache_home.iterdir())
+
+
+def test_builtin_packs_from_the_cache_equal_the_parsed_ones(cache_home: Path) -> None:
+    first = load_rules()  # parses the YAML and fills the cache
+    assert len(list(cache_home.iterdir())) == len(builtin_pack_paths())
+    second = load_rules()  # from the cache
+    assert second.rules == first.rules
+    assert second.packs == first.packs and second.pack_files == first.pack_files
+
+
+def test_every_builtin_pattern_compiles() -> None:
+    # Built-in packs compile lazily; this is where a broken built-in pattern is caught.
+    for rule in load_rules().rules:
+        assert all(isinstance(p, re.Pattern) for p in rule.patterns), rule.id
+        assert [p.pattern for p in rule.patterns] == list(rule.sources)
+        assert rule.unless is None or rule.unless.pattern == rule.unless_source
+
+
+def test_a_user_pack_with_a_bad_unless_fails_at_load(tmp_path: Path) -> None:
+    pack = tmp_path / "team.yaml"
+    pack.write_text(
+        "rules:\n  - id: team.bad\n    dimension: goal\n    pattern: ok\n"
+        "    unless: '[unclosed'\n    message: m\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulePackError, match=r"team\.bad.*invalid regular expression"):
+        load_rules([pack])
+    with pytest.raises(RulePackError, match="invalid regular expression"):
+        load_pack(pack)
+
+
+def test_a_broken_pattern_compiled_lazily_still_names_its_rule() -> None:
+    rule = Rule(id="t.bad", pack="spec", sources=("ok", "(x"), weight=1.0, message="m")
+    with pytest.raises(RulePackError, match=r"pack spec: rule 't\.bad': invalid regular exp"):
+        _ = rule.patterns
+    broken_unless = Rule(
+        id="t.u", pack="spec", sources=("ok",), weight=1, message="m", unless_source="["
+    )
+    with pytest.raises(RulePackError, match=r"rule 't\.u'"):
+        _ = broken_unless.unless
+
+
+def test_case_sensitive_rules_keep_their_flags(tmp_path: Path) -> None:
+    pack = tmp_path / "team.yaml"
+    pack.write_text(
+        "rules:\n  - id: team.caps\n    dimension: goal\n    pattern: MUST\n"
+        "    case: sensitive\n    message: m\n",
+        encoding="utf-8",
+    )
+    (rule,) = load_pack(pack)[1]
+    assert rule.patterns[0].search("MUST") and not rule.patterns[0].search("must")
+
+
+# Modules a command must not import unless it uses them: report formats it does not write,
+# drawing (rich), parsers of formats the seeds are not in, settings files that do not exist.
+NEVER_ON_THE_SMALL_PATH = (
+    "rich",
+    "json",
+    "hashlib",
+    "xml",
+    "markdown_it",
+    "charset_normalizer",
+    "pypdf",
+    "tomllib",
+    "tomli",
+    "frontmatter",
+    "yaml",
+    "importlib.resources",
+    "concurrent.futures",
+    "tempfile",
+    "seed_kickoff.report.sarif",
+    "seed_kickoff.report.junit",
+    "seed_kickoff.report.html",
+    "seed_kickoff.report.markdown",
+    "seed_kickoff.report.github",
+    "seed_kickoff.questions",
+    "seed_kickoff.topics",
+)
+
+_SHOW_MODULES = """
+import sys
+from seed_kickoff.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print("\\n".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def imported_by(args: list[str], cwd: Path, env: dict[str, str]) -> set[str]:
+    """The modules a fresh interpreter has loaded after running ``kickoff ARGS``."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SHOW_MODULES, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(done.stderr.split())
+
+
+def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(name for name in names if name in modules)
+
+
+@pytest.fixture
+def fresh_env(tmp_path: Path) -> dict[str, str]:
+    (tmp_path / ".git").mkdir()  # the settings search stops here, whatever lies above
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg-cache"))
+    env.pop("CI", None)
+    return env
+
+
+def test_version_imports_nothing_but_the_cli(tmp_path: Path, fresh_env: dict[str, str]) -> None:
+    modules = imported_by(["--version"], tmp_path, fresh_env)
+    assert loaded(modules, NEVER_ON_THE_SMALL_PATH) == []
+    assert {m for m in modules if m.startswith("seed_kickoff.")} <= {
+        "seed_kickoff.cli",
+        "seed_kickoff.errors",
+    }
+    assert "markdown_it" not in modules and "dataclasses" not in modules
+
+
+def test_one_small_seed_imports_only_what_it_uses(
+    tmp_path: Path, fresh_env: dict[str, str]
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "seed.md").write_text("# Tool\n\nThe tool must parse every file within 10 ms.\n")
+    first = imported_by(["check", str(seeds)], tmp_path, fresh_env)  # fills the pack cache
+    second = imported_by(["check", str(seeds)], tmp_path, fresh_env)
+    assert "seed_kickoff.check" in first and "seed_kickoff.check" in second
+    assert loaded(second, NEVER_ON_THE_SMALL_PATH) == []
+    # the first run parsed the packs, so it needed the YAML parser; nothing else more
+    assert loaded(first, NEVER_ON_THE_SMALL_PATH) == ["yaml"]
+
+
+# -- Markdown without markdown-it --------------------------------------------------------------
+
+_FRAGMENTS = [
+    "# Tool",
+    "## Goals and scope",
+    "#no-space",
+    "#######  seven",
+    "#\ttab",
+    "#",
+    "The tool must parse every file within 10 ms.",
+    "10 ms at most",
+    "1.5 s",
+    "1. first",
+    "2) second",
+    "- item",
+    "* item",
+    "+ item",
+    "> quoted",
+    "```",
+    "~~~",
+    "    indented",
+    "\tindented",
+    "   ",
+    "",
+    "===",
+    "---",
+    "a | b",
+    "|a|b|",
+    ":--|--:",
+    "<div>",
+    "<!-- note -->",
+    "[ref]: https://example.org",
+    "\u00a0",
+    "_under_",
+    "\\# escaped",
+    "text with `code` and *emphasis*",
+]
+
+
+def _both_ways(text: str) -> tuple[object, object]:
+    from unittest import mock
+
+    from seed_kickoff import formats
+
+    fast = formats.parse_text("seed.md", text, "markdown")
+    with mock.patch.object(formats, "headings_only", return_value=None):
+        slow = formats.parse_text("seed.md", text, "markdown")
+    return (fast.kinds, fast.title), (slow.kinds, slow.title)
+
+
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_headings_and_paragraphs_get_the_kinds_markdown_it_gives(lines: list[str]) -> None:
+    fast, slow = _both_ways("\n".join(lines))
+    assert fast == slow
+
+
+def test_a_small_seed_of_headings_and_paragraphs_takes_the_short_way() -> None:
+    lines = ["# Tool", "", "The tool must parse every file within 10 ms.", "", "## Scope", "x"]
+    assert headings_only(lines) == [0, 4]
+    assert _both_ways("\n".join(lines))[0] == (
+        ["heading", "blank", "text", "blank", "heading", "text"],
+        "Tool",
+    )
+    assert headings_only(["# Tool", "", "- a list"]) is None
+    assert headings_only(["---", "title: x", "---", "# Tool"], start=3) == [3]
+
+
+def test_no_cache_is_made_under_a_home_that_does_not_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "gone"))
+    assert cache.cached_parse(tmp_path / "p.yaml", "z", str.split) == ["z"]
+    assert not (tmp_path / "gone").exists()
