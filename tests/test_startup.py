@@ -219,8 +219,8 @@ def test_one_small_seed_imports_only_what_it_uses(
     second = imported_by(["check", str(seeds)], tmp_path, fresh_env)
     assert "seed_kickoff.check" in first and "seed_kickoff.check" in second
     assert loaded(second, NEVER_ON_THE_SMALL_PATH) == []
-    # the first run parsed the packs, so it needed the YAML parser; nothing else more
-    assert loaded(first, NEVER_ON_THE_SMALL_PATH) == ["yaml"]
+    # the first run parsed the packs and the shipped plans, so it needed their parsers; no more
+    assert loaded(first, NEVER_ON_THE_SMALL_PATH) == ["json", "yaml"]
 
 
 # -- Markdown without markdown-it --------------------------------------------------------------

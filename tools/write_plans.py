@@ -17,10 +17,12 @@ from seed_kickoff.scanplan import PLAN_FORMAT, SHIPPED_PLANS, compute_plan, plan
 
 
 def current_plans() -> dict[str, object]:
-    patterns = {(p.pattern, p.flags): p for rule in load_rules().rules for p in rule.patterns}
+    patterns = sorted(
+        {(source, rule.flags) for rule in load_rules().rules for source in rule.sources}
+    )
     return {
         "format": PLAN_FORMAT,
-        "plans": [plan_to_data(p, compute_plan(p)) for _, p in sorted(patterns.items())],
+        "plans": [plan_to_data(source, compute_plan(source, flags)) for source, flags in patterns],
     }
 
 

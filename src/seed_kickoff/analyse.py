@@ -96,7 +96,7 @@ def _rules_plan(ruleset: RuleSet) -> _RulesPlan:
     for cached in _PLANS:
         if len(cached.rules) == len(rules) and all(map(operator.is_, cached.rules, rules)):
             return cached
-    plans = tuple(tuple(plan(pattern) for pattern in rule.patterns) for rule in rules)
+    plans = tuple(tuple(plan(source, rule.flags) for source in rule.sources) for rule in rules)
     keys = frozenset(key for rule in plans for p in rule for keys in p.key_sets for key in keys)
     rules_plan = _RulesPlan(
         rules=tuple(rules),

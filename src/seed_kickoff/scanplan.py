@@ -137,17 +137,18 @@ SHIPPED_PLANS = Path(__file__).with_name("packs") / "plans.json"
 
 
 @cache
-def plan(pattern: re.Pattern[str]) -> PatternPlan:
-    shipped = shipped_plans().get((pattern.pattern, pattern.flags))
-    return shipped if shipped is not None else compute_plan(pattern)
+def plan(source: str, flags: int) -> PatternPlan:
+    """The plan of the pattern ``source`` compiled with ``flags`` (as a rule pack gives them)."""
+    shipped = shipped_plans().get((source, flags))
+    return shipped if shipped is not None else compute_plan(source, flags)
 
 
 @cache
 def shipped_plans() -> dict[tuple[str, int], PatternPlan]:
-    import json  # only here: the one file read in JSON on the way to a verdict
+    from seed_kickoff.cache import cached_parse
 
     try:
-        data = json.loads(SHIPPED_PLANS.read_text(encoding="utf-8"))
+        data = cached_parse(SHIPPED_PLANS, SHIPPED_PLANS.read_text(encoding="utf-8"), _json)
         if data.get("format") != PLAN_FORMAT:
             return {}
         return {
@@ -157,10 +158,16 @@ def shipped_plans() -> dict[tuple[str, int], PatternPlan]:
         return {}  # no usable file: plans are computed, slower but the same
 
 
-def plan_to_data(pattern: re.Pattern[str], planned: PatternPlan) -> dict[str, Any]:
+def _json(text: str) -> Any:
+    import json  # only when the per-user cache has no parsed copy of the file
+
+    return json.loads(text)
+
+
+def plan_to_data(pattern_source: str, planned: PatternPlan) -> dict[str, Any]:
     return {
-        "pattern": pattern.pattern,
-        "flags": pattern.flags,
+        "pattern": pattern_source,
+        "flags": planned.flags,
         "source": planned.source,
         "line_local": planned.line_local,
         "lowered_source": planned.lowered_source,
@@ -187,16 +194,16 @@ def plan_from_data(entry: dict[str, Any]) -> PatternPlan:
     )
 
 
-def compute_plan(pattern: re.Pattern[str]) -> PatternPlan:
-    source = pattern.pattern
-    items, flags, state = _parse(source, pattern.flags)
+def compute_plan(pattern_source: str, pattern_flags: int) -> PatternPlan:
+    source = pattern_source
+    items, flags, state = _parse(source, pattern_flags)
     line_local = not _crosses_lines(items, bool(flags & re.DOTALL), bool(flags & re.MULTILINE))
     if not line_local:
         # "\s" and friends also match the newline between lines; within a line they never see
         # one, so "(?:(?!\n)\s)" matches the same and lets the lines be scanned joined.
-        rewritten = _keep_in_line(source, pattern.flags)
+        rewritten = _keep_in_line(source, pattern_flags)
         if rewritten is not None:
-            new_items, flags, new_state = _parse(rewritten, pattern.flags)
+            new_items, flags, new_state = _parse(rewritten, pattern_flags)
             if not _crosses_lines(new_items, bool(flags & re.DOTALL), bool(flags & re.MULTILINE)):
                 source, items, state, line_local = rewritten, new_items, new_state, True
     sets, key_offset = key_sets(items, bool(flags & re.IGNORECASE), state)
@@ -205,7 +212,7 @@ def compute_plan(pattern: re.Pattern[str]) -> PatternPlan:
         lowered = _lowercase(source)  # the same pattern under IGNORECASE
     return PatternPlan(
         source=source,
-        flags=pattern.flags,
+        flags=pattern_flags,
         line_local=line_local,
         lowered_source=lowered,
         keys=sets[0] if sets else None,
