@@ -78,6 +78,7 @@ TEXTS = {
     "th": "บริการนี้เก็บทุกคำสั่งซื้อและตอบภายในหนึ่งวินาที",
     "han with a little kana": "数据库服务器在上海的机房中运行の" * 5,
     "English with Cyrillic and Greek names": "The team of Иван and Σοφία will ship it. " * 4,
+    "Greek capitals, final sigma": "Η ΟΔΟΣ ΤΗΣ ΣΟΦΙΑΣ and the ΣΟΦΙΑ Σ of ΟΣ.",
     "English with curly quotes and dashes": "“It’s the plan” — and it will work… for the team. "
     * 4,
     "accents and capitals": "ÉCOLE Straße FÜR DIE Nutzer; NÃO É O FIM, ÈCOLE È",
@@ -132,6 +133,8 @@ PIECES = st.sampled_from(
         "de la ",
         "het ",
         "werden ",
+        "ΟΔΟΣ ",
+        "Σ",
     ]
 )
 

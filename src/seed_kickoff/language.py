@@ -228,6 +228,8 @@ _SCRIPT_LANGUAGE = {
 }
 
 _ASCII = bytes(range(128))
+# Every byte but the ASCII letters: deleting them leaves one byte per ASCII letter.
+_NOT_ASCII_LETTERS = bytes(b for b in range(256) if not (b < 128 and _LETTER.fullmatch(chr(b))))
 
 
 def byte_table(member: re.Pattern[str], *, lower: bool = False, mark: int | None = None) -> bytes:
@@ -245,25 +247,35 @@ def byte_table(member: re.Pattern[str], *, lower: bool = False, mark: int | None
     return bytes(table)
 
 
-def utf8_blanked(text: str, non_member: re.Pattern[str]) -> bytes:
+def non_ascii(data: bytes) -> str:
+    """The non-ASCII characters of UTF-8 ``data``, in order (written with "surrogatepass")."""
+    return data.translate(None, _ASCII).decode("utf-8", "surrogatepass")
+
+
+def utf8_blanked(text: str, non_member: re.Pattern[str], *, lower: bool = False) -> bytes:
     """``text`` in UTF-8, its non-ASCII characters that ``non_member`` matches turned into spaces.
 
     Every byte of a non-ASCII character is >= 0x80 and no ASCII byte is part of one, so after
     ``bytes.translate`` with a :func:`byte_table` the runs of non-space bytes are exactly the runs
     a regular expression of single characters would find in ``text``: at C speed, with no match
     objects. ``non_member`` must match one character, the complement of the table's class.
+    With ``lower``, the text is ``str.lower()``-ed first where that changes a non-ASCII character;
+    ASCII capitals are left to the table.
     """
     data = text.encode("utf-8", "surrogatepass")
     if text.isascii():
         return data
-    others = data.translate(None, _ASCII).decode("utf-8", "surrogatepass")
+    others = non_ascii(data)
+    if lower and others.lower() != others:
+        # A non-ASCII capital (or a Σ, lower-cased by its context): lower-case it all, the slow way.
+        return utf8_blanked(text.lower(), non_member)
     blanks = set(non_member.findall(others))
     for char in blanks:
         text = text.replace(char, " ")
     return text.encode("utf-8", "surrogatepass") if blanks else data
 
 
-# Letters lower-cased, every other ASCII character a space: split() then yields the words of _WORD.
+# ASCII letters lower-cased, other ASCII characters spaces: split() then yields the words.
 _LETTERS = byte_table(_LETTER, lower=True)
 _STOPWORD_BYTES = {
     lang: tuple(word.encode("utf-8") for word in stop) for lang, stop in _STOPWORDS.items()
@@ -284,13 +296,17 @@ def guess_language(text: str) -> LanguageGuess:
     scripts: Counter[str] = Counter()
     foreign_share = 0.0
     # Letters are counted only when some belong to another script (never in an ASCII text).
-    if not sample.isascii() and _ANY_SCRIPT.search(sample):
-        for name, pattern in _SCRIPTS:
-            count = len(pattern.findall(sample))
-            if count:
-                scripts[name] = count
-        letters = len(_LETTER.findall(sample))
-        foreign_share = sum(scripts.values()) / letters if letters else 0.0
+    # Those letters are all non-ASCII: look for them among the few non-ASCII characters.
+    if not sample.isascii():
+        data = sample.encode("utf-8", "surrogatepass")
+        others = non_ascii(data)
+        if _ANY_SCRIPT.search(others):
+            for name, pattern in _SCRIPTS:
+                count = len(pattern.findall(others))
+                if count:
+                    scripts[name] = count
+            letters = len(data.translate(None, _NOT_ASCII_LETTERS)) + len(_LETTER.findall(others))
+            foreign_share = sum(scripts.values()) / letters if letters else 0.0
     foreign = sum(scripts.values())
     words, counts = _stopword_counts(sample)
     english_share = counts["en"] / words if words else 0.0
@@ -306,11 +322,9 @@ def guess_language(text: str) -> LanguageGuess:
 
 
 def _stopword_counts(sample: str) -> tuple[int, dict[str, int]]:
-    """How many words (runs of _WORD in the lower-cased sample) and how many are each language's
-    stopwords: one Counter of the words, then a few dozen look-ups, not a pass per language."""
-    # The table lower-cases ASCII letters itself; other letters need str.lower (e.g. "İ" -> "i̇").
-    data = sample.encode("ascii") if sample.isascii() else utf8_blanked(sample.lower(), _NOT_LETTER)
-    words = data.translate(_LETTERS).split()
+    """How many words (runs of letters in the lower-cased sample) and how many are each
+    language's stopwords: one Counter of the stopwords, then a few dozen look-ups."""
+    words = utf8_blanked(sample, _NOT_LETTER, lower=True).translate(_LETTERS).split()
     frequency = Counter(filter(_ANY_STOPWORD.__contains__, words))  # most words are no stopword
     counts = {
         lang: sum(map(frequency.get, stop, repeat(0))) for lang, stop in _STOPWORD_BYTES.items()
