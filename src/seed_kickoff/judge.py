@@ -232,10 +232,10 @@ def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
     text = doc.text  # joins every line: build it once for the word count and the language
     m = measure(analysis.hits, rules, model, count_words(text))
     signals = [s for s in analysis.signals if s.dimension or s.genre or rules[s.rule].smell]
-    dim_lines: dict[str, set[int]] = {}  # dimension -> lines of its signals, in one pass
+    dim_lines: defaultdict[str, set[int]] = defaultdict(set)  # dimension -> its lines, one pass
     for s in signals:
         if s.dimension:
-            dim_lines.setdefault(s.dimension, set()).add(s.line)
+            dim_lines[s.dimension].add(s.line)
     coverage = {
         dim: DimensionCoverage(
             state=_state(m.dimension_scores.get(dim, 0.0), model),
