@@ -93,6 +93,7 @@ TEXTS = {
     "whitespace only": " \n\t \n",
     "digits only": "1 22 333 4444 ٣٤ ²",
     "one word": "the",
+    "many kinds of symbols": "the ─│┌┐└┘├┤┬┴┼═║╔╗╚╝╠╣ and ★☆♠♣♥♦ of €£¥©®™ ±×÷≤≥≠∞ a " * 3,
     "mixed everything": "Le 東京 the Москва für ☃ 🚀 el 123 a_b İ ß",
 }
 

@@ -228,6 +228,7 @@ _SCRIPT_LANGUAGE = {
 }
 
 _ASCII = bytes(range(128))
+_MAX_REPLACES = 16
 # Every byte but the ASCII letters: deleting them leaves one byte per ASCII letter.
 _NOT_ASCII_LETTERS = bytes(b for b in range(256) if not (b < 128 and _LETTER.fullmatch(chr(b))))
 
@@ -270,9 +271,13 @@ def utf8_blanked(text: str, non_member: re.Pattern[str], *, lower: bool = False)
         # A non-ASCII capital (or a Σ, lower-cased by its context): lower-case it all, the slow way.
         return utf8_blanked(text.lower(), non_member)
     blanks = set(non_member.findall(others))
+    if not blanks:
+        return data
+    if len(blanks) > _MAX_REPLACES:  # many kinds of symbols: one regex pass beats a pass each
+        return non_member.sub(" ", text).encode("utf-8", "surrogatepass")
     for char in blanks:
         text = text.replace(char, " ")
-    return text.encode("utf-8", "surrogatepass") if blanks else data
+    return text.encode("utf-8", "surrogatepass")
 
 
 # ASCII letters lower-cased, other ASCII characters spaces: split() then yields the words.
