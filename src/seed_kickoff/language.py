@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
 
-_WORD = re.compile(r"[^\W\d_]+")
 # A sample is enough to tell a language; reading all of a long file would cost time for nothing.
 _SAMPLE_CHARS = 20_000
 
@@ -211,8 +211,10 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("devanagari", re.compile("[\u0900-\u097f]")),
     ("thai", re.compile("[\u0e00-\u0e7f]")),
 )
+# A letter of any of those scripts: most texts have none, and then nothing needs counting.
+_ANY_SCRIPT = re.compile("[" + "".join(p.pattern[1:-1] for _, p in _SCRIPTS) + "]")
 _LETTER = re.compile(r"[^\W\d_]")
-_NON_LATIN = re.compile("[^\x00-\u024f]")
+_NOT_LETTER = re.compile(r"[\W\d_]")  # the complement of _LETTER, character for character
 _SCRIPT_LANGUAGE = {
     "hangul": "ko",
     "kana": "ja",
@@ -224,6 +226,66 @@ _SCRIPT_LANGUAGE = {
     "devanagari": "hi",
     "thai": "th",
 }
+
+_ASCII = bytes(range(128))
+_MAX_REPLACES = 16
+# Every byte but the ASCII letters: deleting them leaves one byte per ASCII letter.
+_NOT_ASCII_LETTERS = bytes(b for b in range(256) if not (b < 128 and _LETTER.fullmatch(chr(b))))
+
+
+def byte_table(member: re.Pattern[str], *, lower: bool = False, mark: int | None = None) -> bytes:
+    """A ``bytes.translate`` table: ASCII characters ``member`` matches stay (lower-cased when
+    ``lower``), the other ASCII characters become spaces, bytes of non-ASCII characters stay.
+    With ``mark``, every byte that does not become a space becomes ``mark`` (for counting runs).
+    """
+    table = bytearray(range(256)) if mark is None else bytearray([mark]) * 256
+    for b in range(128):
+        char = chr(b)
+        if not member.fullmatch(char):
+            table[b] = 0x20
+        elif lower and mark is None:
+            table[b] = ord(char.lower())
+    return bytes(table)
+
+
+def non_ascii(data: bytes) -> str:
+    """The non-ASCII characters of UTF-8 ``data``, in order (written with "surrogatepass")."""
+    return data.translate(None, _ASCII).decode("utf-8", "surrogatepass")
+
+
+def utf8_blanked(text: str, non_member: re.Pattern[str], *, lower: bool = False) -> bytes:
+    """``text`` in UTF-8, its non-ASCII characters that ``non_member`` matches turned into spaces.
+
+    Every byte of a non-ASCII character is >= 0x80 and no ASCII byte is part of one, so after
+    ``bytes.translate`` with a :func:`byte_table` the runs of non-space bytes are exactly the runs
+    a regular expression of single characters would find in ``text``: at C speed, with no match
+    objects. ``non_member`` must match one character, the complement of the table's class.
+    With ``lower``, the text is ``str.lower()``-ed first where that changes a non-ASCII character;
+    ASCII capitals are left to the table.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    if text.isascii():
+        return data
+    others = non_ascii(data)
+    if lower and others.lower() != others:
+        # A non-ASCII capital (or a Σ, lower-cased by its context): lower-case it all, the slow way.
+        return utf8_blanked(text.lower(), non_member)
+    blanks = set(non_member.findall(others))
+    if not blanks:
+        return data
+    if len(blanks) > _MAX_REPLACES:  # many kinds of symbols: one regex pass beats a pass each
+        return non_member.sub(" ", text).encode("utf-8", "surrogatepass")
+    for char in blanks:
+        text = text.replace(char, " ")
+    return text.encode("utf-8", "surrogatepass")
+
+
+# ASCII letters lower-cased, other ASCII characters spaces: split() then yields the words.
+_LETTERS = byte_table(_LETTER, lower=True)
+_STOPWORD_BYTES = {
+    lang: tuple(word.encode("utf-8") for word in stop) for lang, stop in _STOPWORDS.items()
+}
+_ANY_STOPWORD = frozenset(word for stop in _STOPWORD_BYTES.values() for word in stop)
 
 
 @dataclass(frozen=True)
@@ -238,25 +300,38 @@ def guess_language(text: str) -> LanguageGuess:
     sample = text[:_SAMPLE_CHARS]
     scripts: Counter[str] = Counter()
     foreign_share = 0.0
-    if _NON_LATIN.search(sample):  # letters are counted only when some are not Latin
-        for name, pattern in _SCRIPTS:
-            count = len(pattern.findall(sample))
-            if count:
-                scripts[name] = count
-        letters = len(_LETTER.findall(sample))
-        foreign_share = sum(scripts.values()) / letters if letters else 0.0
+    # Letters are counted only when some belong to another script (never in an ASCII text).
+    # Those letters are all non-ASCII: look for them among the few non-ASCII characters.
+    if not sample.isascii():
+        data = sample.encode("utf-8", "surrogatepass")
+        others = non_ascii(data)
+        if _ANY_SCRIPT.search(others):
+            for name, pattern in _SCRIPTS:
+                count = len(pattern.findall(others))
+                if count:
+                    scripts[name] = count
+            letters = len(data.translate(None, _NOT_ASCII_LETTERS)) + len(_LETTER.findall(others))
+            foreign_share = sum(scripts.values()) / letters if letters else 0.0
     foreign = sum(scripts.values())
-    words = _WORD.findall(sample.lower())
-    # Count each stopword in a Counter of the words: a few dozen look-ups, not a pass per language.
-    frequency = Counter(words)
-    counts = {lang: sum(frequency[w] for w in stop) for lang, stop in _STOPWORDS.items()}
-    english_share = counts["en"] / len(words) if words else 0.0
+    words, counts = _stopword_counts(sample)
+    english_share = counts["en"] / words if words else 0.0
     if foreign_share > 0.3 and scripts:
         script = scripts.most_common(1)[0][0]
         if script == "han" and scripts.get("kana", 0) > foreign * 0.05:
             script = "kana"
         return LanguageGuess(script, _SCRIPT_LANGUAGE[script], english_share, foreign_share)
     best = max(counts, key=lambda lang: counts[lang]) if words else "en"
-    if not words or counts[best] < max(3, len(words) * 0.02):
+    if not words or counts[best] < max(3, words * 0.02):
         return LanguageGuess("latin", "und", english_share, foreign_share)
     return LanguageGuess("latin", best, english_share, foreign_share)
+
+
+def _stopword_counts(sample: str) -> tuple[int, dict[str, int]]:
+    """How many words (runs of letters in the lower-cased sample) and how many are each
+    language's stopwords: one Counter of the stopwords, then a few dozen look-ups."""
+    words = utf8_blanked(sample, _NOT_LETTER, lower=True).translate(_LETTERS).split()
+    frequency = Counter(filter(_ANY_STOPWORD.__contains__, words))  # most words are no stopword
+    counts = {
+        lang: sum(map(frequency.get, stop, repeat(0))) for lang, stop in _STOPWORD_BYTES.items()
+    }
+    return len(words), counts
