@@ -314,3 +314,20 @@ def test_a_missing_or_stale_plans_file_is_ignored(
     monkeypatch.undo()
     scanplan.shipped_plans.cache_clear()
     assert scanplan.shipped_plans()
+
+
+@pytest.mark.parametrize("trie_after", [0, 10**12])
+def test_both_key_word_finders_give_the_same_signals(
+    monkeypatch: pytest.MonkeyPatch, trie_after: int
+) -> None:
+    """Small runs look every word up, larger ones compile a trie of the keys: same result."""
+    import seed_kickoff.analyse as analyse_module
+
+    monkeypatch.setattr(analyse_module, "_TRIE_AFTER", trie_after)
+    monkeypatch.setattr(analyse_module, "_PLANS", [])
+    ruleset = RuleSet(rules=[*TRICKY.rules, *load_rules().rules])
+    assert_same(fixture_doc(), ruleset)
+    for n, line in enumerate(LINES):
+        assert_same(fixture_doc([line], f"line{n}.md"), ruleset)
+    finder = analyse_module._rules_plan(ruleset).finder
+    assert (finder.trie is not None) == (trie_after == 0)

@@ -16,8 +16,8 @@ from seed_kickoff.analyse import analyse
 from seed_kickoff.judge import count_words, judge
 from seed_kickoff.language import (
     _SAMPLE_CHARS,
+    _SCRIPT_CLASSES,
     _SCRIPT_LANGUAGE,
-    _SCRIPTS,
     _STOPWORDS,
     LanguageGuess,
     guess_language,
@@ -33,8 +33,8 @@ def reference(text: str) -> tuple[str, str, float, float]:
     scripts: Counter[str] = Counter()
     foreign_share = 0.0
     if re.search("[^\x00-\u024f]", sample):
-        for name, pattern in _SCRIPTS:
-            count = len(pattern.findall(sample))
+        for name, chars in _SCRIPT_CLASSES:
+            count = len(re.findall(f"[{chars}]", sample))
             if count:
                 scripts[name] = count
         letters = len(re.findall(r"[^\W\d_]", sample))

@@ -83,9 +83,37 @@ class _RulesPlan:
     needs: tuple[frozenset[str] | None, ...]
     keys: frozenset[str]  # every key word of every keyed pattern
     lengths: tuple[int, ...]  # the lengths of those key words
-    finder: re.Pattern[str]  # finds the words of a text that start with a key
+    finder: _Finder  # finds the words of a text that start with a key
     # word of a text -> the keys it starts with; filled as texts are read
     keys_of_word: dict[str, tuple[str, ...]]
+
+
+# Characters read before the trie of key words is compiled (see _Finder).
+_TRIE_AFTER = 100_000
+_WORD = re.compile(r"\w+")
+
+
+class _Finder:
+    """Finds the words of a text that start with a key word.
+
+    A trie of the keys finds only those words, but compiling it costs more than judging a small
+    seed: until this process has read ``_TRIE_AFTER`` characters, every word is looked up
+    instead. Both give the same words to the scanner (each word found is a whole run of word
+    characters, starting at a word boundary, as the trie's matches are); a test runs both.
+    """
+
+    def __init__(self, keys: frozenset[str]) -> None:
+        self.keys = keys
+        self.read = 0
+        self.trie: re.Pattern[str] | None = None
+
+    def pattern_for(self, text: str) -> re.Pattern[str]:
+        if self.trie is None:
+            self.read += len(text)
+            if self.read <= _TRIE_AFTER:
+                return _WORD
+            self.trie = word_scanner(self.keys)
+        return self.trie
 
 
 _PLANS: list[_RulesPlan] = []  # the last few rule sets' plans (a rule set is rarely rebuilt)
@@ -105,7 +133,7 @@ def _rules_plan(ruleset: RuleSet) -> _RulesPlan:
         needs=tuple(_needs(rule_plans) for rule_plans in plans),
         keys=keys,
         lengths=tuple(sorted({len(key) for key in keys if key != DIGIT_KEY})),
-        finder=word_scanner(keys),
+        finder=_Finder(keys),
         keys_of_word={},
     )
     _PLANS[:] = [rules_plan, *_PLANS[:3]]
@@ -146,7 +174,7 @@ class _Scanner:
         count, rfind = lowered.count, lowered.rfind
         found: dict[str, dict[int, int]] = {}
         line = last = line_start = 0
-        for match in rules_plan.finder.finditer(lowered):
+        for match in rules_plan.finder.pattern_for(lowered).finditer(lowered):
             word = match[0]
             starts = keys_of_word.get(word)
             if starts is None:
@@ -273,17 +301,25 @@ class _Scanner:
     def _first_matches(
         self, pattern: PatternPlan, scope: frozenset[str]
     ) -> Iterator[tuple[int, int, int]]:
-        """(line, start, end) of the first non-empty match on each line that has one, in order."""
-        lowered = pattern.lowered if self.safe else None
+        """(line, start, end) of the first non-empty match on each line that has one, in order.
+
+        Patterns are compiled here, on first use: most never are in a run over a few seeds.
+        """
+        if self.safe and pattern.keys is not None and pattern.keys.isdisjoint(self.key_lines):
+            return  # none of its key words is in the text
+        use_lowered = self.safe and pattern.lowered_source is not None
+        if pattern.anchored and (not self.safe or not pattern.rare_keys):
+            # one pass in the engine from newline to newline, cheaper than common key words
+            anchored = pattern.anchored_lowered if use_lowered else None
+            if anchored is None:
+                anchored, use_lowered = pattern.anchored_pattern, False
+            texts = self.low_lines if use_lowered else self.lines
+            yield from self._anchored(anchored, pattern, texts, scope, use_lowered)
+            return
+        lowered = pattern.lowered if use_lowered else None
         regex = lowered or pattern.pattern
         texts = self.low_lines if lowered else self.lines
-        anchored = None
-        if pattern.anchored and (not self.safe or not pattern.rare_keys):
-            anchored = pattern.anchored_lowered if lowered else pattern.anchored_pattern
-        if anchored is not None:
-            # one pass in the engine from newline to newline, cheaper than common key words
-            yield from self._anchored(anchored, regex, texts, scope, lowered is not None)
-        elif self.safe and pattern.keys is not None:
+        if self.safe and pattern.keys is not None:
             starts = self._keyed_lines(pattern)
             if starts:
                 yield from self._search(regex, texts, starts, scope)
@@ -317,7 +353,7 @@ class _Scanner:
     def _anchored(
         self,
         anchored: re.Pattern[str],
-        regex: re.Pattern[str],
+        pattern: PatternPlan,
         texts: list[str],
         scope: frozenset[str],
         lowered: bool,
@@ -335,6 +371,7 @@ class _Scanner:
             if kinds[line] not in scope:
                 continue
             if match.end() == pos + 1:  # empty after the newline: what the line alone gives
+                regex = (pattern.lowered if lowered else None) or pattern.pattern
                 first = _first_nonempty(regex, texts[line])
                 if first is not None:
                     yield (line, *_cited(first))

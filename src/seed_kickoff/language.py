@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from itertools import repeat
 
 # A sample is enough to tell a language; reading all of a long file would cost time for nothing.
@@ -199,20 +200,29 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     ),
 }
 
-# Letters of each script, counted with one regular expression each (a Python loop per char is slow).
-_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("hangul", re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")),
-    ("kana", re.compile("[\u3040-\u30ff]")),
-    ("han", re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")),
-    ("cyrillic", re.compile("[\u0400-\u04ff]")),
-    ("arabic", re.compile("[\u0600-\u06ff]")),
-    ("hebrew", re.compile("[\u0590-\u05ff]")),
-    ("greek", re.compile("[\u0370-\u03ff]")),
-    ("devanagari", re.compile("[\u0900-\u097f]")),
-    ("thai", re.compile("[\u0e00-\u0e7f]")),
+# Letters of each script, counted with one regular expression each (a Python loop per char is
+# slow). Compiled on the first text with non-ASCII characters: most runs never need them.
+_SCRIPT_CLASSES: tuple[tuple[str, str], ...] = (
+    ("hangul", "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"),
+    ("kana", "\u3040-\u30ff"),
+    ("han", "\u4e00-\u9fff\u3400-\u4dbf"),
+    ("cyrillic", "\u0400-\u04ff"),
+    ("arabic", "\u0600-\u06ff"),
+    ("hebrew", "\u0590-\u05ff"),
+    ("greek", "\u0370-\u03ff"),
+    ("devanagari", "\u0900-\u097f"),
+    ("thai", "\u0e00-\u0e7f"),
 )
-# A letter of any of those scripts: most texts have none, and then nothing needs counting.
-_ANY_SCRIPT = re.compile("[" + "".join(p.pattern[1:-1] for _, p in _SCRIPTS) + "]")
+
+
+@cache
+def _scripts() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+    """A letter of any of those scripts (most texts have none: then nothing needs counting),
+    and each script's letters."""
+    every = re.compile("[" + "".join(chars for _, chars in _SCRIPT_CLASSES) + "]")
+    return every, tuple((name, re.compile(f"[{chars}]")) for name, chars in _SCRIPT_CLASSES)
+
+
 _LETTER = re.compile(r"[^\W\d_]")
 _NOT_LETTER = re.compile(r"[\W\d_]")  # the complement of _LETTER, character for character
 _SCRIPT_LANGUAGE = {
@@ -305,8 +315,9 @@ def guess_language(text: str) -> LanguageGuess:
     if not sample.isascii():
         data = sample.encode("utf-8", "surrogatepass")
         others = non_ascii(data)
-        if _ANY_SCRIPT.search(others):
-            for name, pattern in _SCRIPTS:
+        any_script, per_script = _scripts()
+        if any_script.search(others):
+            for name, pattern in per_script:
                 count = len(pattern.findall(others))
                 if count:
                     scripts[name] = count

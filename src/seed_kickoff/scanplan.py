@@ -110,9 +110,12 @@ class PatternPlan:
     @cached_property
     def anchored_lowered(self) -> re.Pattern[str] | None:
         """``lowered`` anchored the same way, over "\n" + the lowercased lines."""
-        if self.lowered is None or self.lowered_source is None:
+        if self.lowered_source is None:
             return None
-        return re.compile(_newline_anchored(self.lowered_source), self.flags & ~re.IGNORECASE)
+        try:
+            return re.compile(_newline_anchored(self.lowered_source), self.flags & ~re.IGNORECASE)
+        except re.error:
+            return None  # as ``lowered``: match the plain way
 
 
 def _needles(items: list[tuple[Any, Any]], ignorecase: bool, state: Any) -> frozenset[str] | None:
