@@ -316,19 +316,17 @@ class _Scanner:
             texts = self.low_lines if use_lowered else self.lines
             yield from self._anchored(anchored, pattern, texts, scope, use_lowered)
             return
-        lowered = pattern.lowered if use_lowered else None
-        regex = lowered or pattern.pattern
-        texts = self.low_lines if lowered else self.lines
         if self.safe and pattern.keys is not None:
             starts = self._keyed_lines(pattern)
-            if starts:
-                yield from self._search(regex, texts, starts, scope)
         elif self.safe and pattern.needles is not None:
-            lines = self._needle_lines(pattern.needles)
-            if lines:
-                yield from self._search(regex, texts, [(i, 0) for i in lines], scope)
+            starts = [(i, 0) for i in self._needle_lines(pattern.needles)]
         else:
-            yield from self._search(regex, texts, [(i, 0) for i in self._in_scope(scope)], scope)
+            starts = [(i, 0) for i in self._in_scope(scope)]
+        if not starts:
+            return
+        lowered = pattern.lowered if use_lowered else None
+        regex = lowered or pattern.pattern
+        yield from self._search(regex, self.low_lines if lowered else self.lines, starts, scope)
 
     def _search(
         self,
