@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from seed_kickoff.model import CheckResult, Finding, SeedResult, Signal
+from seed_kickoff.report.stream import JsonList, TextOut, write_json
 
 SCHEMA_VERSION = 1
 
@@ -61,6 +62,16 @@ def seed_dict(seed: SeedResult) -> dict[str, Any]:
 
 
 def result_dict(result: CheckResult) -> dict[str, Any]:
+    return _result_dict(result, [seed_dict(seed) for seed in result.seeds])
+
+
+def write_json_report(result: CheckResult, out: TextOut) -> None:
+    """``result_dict`` as indented JSON, one seed at a time: a seed's dict lives while it is written."""
+    write_json(out, _result_dict(result, JsonList(seed_dict(seed) for seed in result.seeds)))
+    out.write("\n")
+
+
+def _result_dict(result: CheckResult, seeds: list[dict[str, Any]] | JsonList) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "seeds_dir": result.seeds_dir,
@@ -71,6 +82,6 @@ def result_dict(result: CheckResult) -> dict[str, Any]:
             "errors": result.gate.errors,
             "reasons": result.gate.reasons,
         },
-        "seeds": [seed_dict(seed) for seed in result.seeds],
+        "seeds": seeds,
         "findings": [finding_dict(f) for f in result.findings],
     }

@@ -8,9 +8,8 @@ to the repository root (``%SRCROOT%``), which is what GitHub code scanning needs
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,6 +25,7 @@ from seed_kickoff.report.outcome import (
     strongest_signal,
     verdict_summary,
 )
+from seed_kickoff.report.stream import JsonList, TextOut, render_to_string, write_json
 from seed_kickoff.report.text import key_signals
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -217,14 +217,34 @@ def _finding_result(finding: Finding, paths: RepoPaths, rules: _Rules) -> dict[s
     return entry
 
 
+def _results(result: CheckResult, paths: RepoPaths, rules: _Rules) -> Iterator[dict[str, Any]]:
+    for seed in result.seeds:
+        yield _verdict_result(result, seed, paths, rules)
+        yield from (_signal_result(seed, s, paths, rules) for s in key_signals(seed))
+    yield from (_finding_result(f, paths, rules) for f in result.all_findings())
+
+
 def sarif_dict(result: CheckResult, root: Path | None = None) -> dict[str, Any]:
     paths = RepoPaths.for_seeds_dir(result.seeds_dir, root)
     rules = _Rules()
-    results: list[dict[str, Any]] = []
-    for seed in result.seeds:
-        results.append(_verdict_result(result, seed, paths, rules))
-        results.extend(_signal_result(seed, s, paths, rules) for s in key_signals(seed))
-    results.extend(_finding_result(f, paths, rules) for f in result.all_findings())
+    results = list(_results(result, paths, rules))
+    return _document(result, paths, rules, results)
+
+
+def write_sarif(result: CheckResult, stream: TextOut) -> None:
+    """``sarif_dict`` as indented JSON, one result at a time. The driver lists every rule before
+    the results, in first-use order: a first pass over the seeds collects them."""
+    paths = RepoPaths.for_seeds_dir(result.seeds_dir)
+    rules = _Rules()
+    for _ in _results(result, paths, rules):
+        pass
+    write_json(stream, _document(result, paths, rules, JsonList(_results(result, paths, rules))))
+    stream.write("\n")
+
+
+def _document(
+    result: CheckResult, paths: RepoPaths, rules: _Rules, results: list[dict[str, Any]] | JsonList
+) -> dict[str, Any]:
     gate = result.gate
     run: dict[str, Any] = {
         "tool": {
@@ -265,4 +285,4 @@ def sarif_dict(result: CheckResult, root: Path | None = None) -> dict[str, Any]:
 
 
 def render_sarif(result: CheckResult) -> str:
-    return json.dumps(sarif_dict(result), indent=2, ensure_ascii=False) + "\n"
+    return render_to_string(write_sarif, result)
