@@ -32,6 +32,10 @@ def signal_dict(signal: Signal) -> dict[str, Any]:
     }
 
 
+def waiver_dict(seed: SeedResult) -> dict[str, Any] | None:
+    return {"verdict": seed.waiver.verdict, "reason": seed.waiver.reason} if seed.waiver else None
+
+
 def seed_dict(seed: SeedResult) -> dict[str, Any]:
     judgement = seed.judgement
     return {
@@ -41,9 +45,7 @@ def seed_dict(seed: SeedResult) -> dict[str, Any]:
         "listed": seed.listed,
         "verdict": seed.verdict,
         "judged_verdict": judgement.verdict,
-        "waiver": (
-            {"verdict": seed.waiver.verdict, "reason": seed.waiver.reason} if seed.waiver else None
-        ),
+        "waiver": waiver_dict(seed),
         "confidence": judgement.confidence,
         "genre": judgement.genre,
         "genre_family": judgement.genre_family,

@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import quote
 
 from seed_kickoff import __version__
-from seed_kickoff.model import DIMENSIONS, CheckResult, Finding, SeedResult, Signal
-from seed_kickoff.report.data import seed_dict
+from seed_kickoff.model import DIMENSIONS, CheckResult, Finding, SeedResult, Signal, Verdict
+from seed_kickoff.report.data import waiver_dict
 from seed_kickoff.report.outcome import (
     Outcome,
     RepoPaths,
@@ -124,11 +124,9 @@ class _Rules:
         return self._index[rule_id]
 
 
-def _verdict_result(
-    result: CheckResult, seed: SeedResult, paths: RepoPaths, rules: _Rules
-) -> dict[str, Any]:
-    rule_id = f"kickoff/verdict/{seed.verdict}"
-    short, full = _VERDICT_HELP[seed.verdict]
+def _verdict_rule(verdict: Verdict, rules: _Rules) -> tuple[str, int]:
+    rule_id = f"kickoff/verdict/{verdict}"
+    short, full = _VERDICT_HELP[verdict]
     index = rules.use(
         rule_id,
         lambda: _descriptor(
@@ -139,6 +137,36 @@ def _verdict_result(
             "error",
         ),
     )
+    return rule_id, index
+
+
+def _signal_rule(signal: Signal, rules: _Rules) -> int:
+    return rules.use(signal.rule, lambda: _signal_descriptor(signal))
+
+
+def _use_finding_rule(finding: Finding, rules: _Rules) -> tuple[str, int]:
+    rule_id = _finding_rule(finding)
+    full = (
+        f"A problem with the input ({finding.code}): a dangling or escaping INDEX.md entry, "
+        "an unlisted file, an odd encoding, an oversized seed."
+    )
+    index = rules.use(
+        rule_id,
+        lambda: _descriptor(
+            rule_id,
+            f"kickoff input finding: {finding.code}",
+            full,
+            f"{full} Errors fail the gate; warnings do not.",
+            finding.level,
+        ),
+    )
+    return rule_id, index
+
+
+def _verdict_result(
+    result: CheckResult, seed: SeedResult, paths: RepoPaths, rules: _Rules
+) -> dict[str, Any]:
+    rule_id, index = _verdict_rule(seed.verdict, rules)
     outcome = seed_outcome(result, seed)
     strongest = strongest_signal(seed)
     message = verdict_summary(seed)
@@ -165,7 +193,7 @@ def _verdict_result(
             "genre": seed.judgement.genre,
             "confidence": seed.judgement.confidence,
             "coverage": {d: seed.judgement.coverage[d].state for d in DIMENSIONS},
-            "waiver": seed_dict(seed)["waiver"],
+            "waiver": waiver_dict(seed),
         },
     }
     if seed.waiver is not None:
@@ -174,7 +202,7 @@ def _verdict_result(
 
 
 def _signal_result(seed: SeedResult, signal: Signal, paths: RepoPaths, rules: _Rules) -> Any:
-    index = rules.use(signal.rule, lambda: _signal_descriptor(signal))
+    index = _signal_rule(signal, rules)
     return {
         "ruleId": signal.rule,
         "ruleIndex": index,
@@ -188,21 +216,7 @@ def _signal_result(seed: SeedResult, signal: Signal, paths: RepoPaths, rules: _R
 
 
 def _finding_result(finding: Finding, paths: RepoPaths, rules: _Rules) -> dict[str, Any]:
-    rule_id = _finding_rule(finding)
-    full = (
-        f"A problem with the input ({finding.code}): a dangling or escaping INDEX.md entry, "
-        "an unlisted file, an odd encoding, an oversized seed."
-    )
-    index = rules.use(
-        rule_id,
-        lambda: _descriptor(
-            rule_id,
-            f"kickoff input finding: {finding.code}",
-            full,
-            f"{full} Errors fail the gate; warnings do not.",
-            finding.level,
-        ),
-    )
+    rule_id, index = _use_finding_rule(finding, rules)
     entry: dict[str, Any] = {
         "ruleId": rule_id,
         "ruleIndex": index,
@@ -224,6 +238,16 @@ def _results(result: CheckResult, paths: RepoPaths, rules: _Rules) -> Iterator[d
     yield from (_finding_result(f, paths, rules) for f in result.all_findings())
 
 
+def _use_rules(result: CheckResult, rules: _Rules) -> None:
+    """Register every rule ``_results`` uses, in the same order, without making the results."""
+    for seed in result.seeds:
+        _verdict_rule(seed.verdict, rules)
+        for signal in key_signals(seed):
+            _signal_rule(signal, rules)
+    for finding in result.all_findings():
+        _use_finding_rule(finding, rules)
+
+
 def sarif_dict(result: CheckResult, root: Path | None = None) -> dict[str, Any]:
     paths = RepoPaths.for_seeds_dir(result.seeds_dir, root)
     rules = _Rules()
@@ -236,8 +260,7 @@ def write_sarif(result: CheckResult, stream: TextOut) -> None:
     the results, in first-use order: a first pass over the seeds collects them."""
     paths = RepoPaths.for_seeds_dir(result.seeds_dir)
     rules = _Rules()
-    for _ in _results(result, paths, rules):
-        pass
+    _use_rules(result, rules)
     write_json(stream, _document(result, paths, rules, JsonList(_results(result, paths, rules))))
     stream.write("\n")
 
