@@ -5,16 +5,26 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` as UTF-8 to a temporary file beside ``path``, then rename it into place."""
+    with atomic_open(path) as handle:
+        handle.write(text)
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path) -> Iterator[TextIO]:
+    """A UTF-8 text stream to a temporary file beside ``path``, renamed into place when the block
+    ends; removed instead if the block raises. For reports written piece by piece."""
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():

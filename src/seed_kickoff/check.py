@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,10 +19,12 @@ from seed_kickoff.model import (
     GateResult,
     SeedIndex,
     SeedResult,
+    SeedSummary,
     Verdict,
     Waiver,
 )
 from seed_kickoff.rules import RuleSet, load_rules
+from seed_kickoff.store import SeedStore
 
 # Lines whose words can name a topic: prose, not code or metadata.
 _PROSE = frozenset({"text", "heading", "list", "quote", "table"})
@@ -136,48 +138,49 @@ def check_seeds(
     options: CheckOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> CheckResult:
+    """Judge every seed. The result's ``seeds`` is a SeedStore: each result goes to disk as soon
+    as it is judged (with its waiver attached), so memory stays flat however many seeds there are."""
     options = options or CheckOptions()
     ensure_seeds_dir(seeds_dir)
     ruleset = options.ruleset or load_rules()
     index = read_index(seeds_dir)
-    results: list[SeedResult] = []
+    waivers = {waiver.seed: waiver for waiver in options.waivers}  # the last one for a seed wins
+    store = SeedStore()
     total = len(index.seeds)
     results_iter = iter_seed_results(
         seeds_dir, index, ruleset, options.max_bytes, options.jobs, options.topics
     )
     for done, result in enumerate(results_iter):
-        results.append(result)
+        result.waiver = waivers.get(result.path)
+        store.append(result)
         if progress is not None:
             progress(done + 1, total)
     findings = list(index.findings)
-    findings.extend(apply_waivers(results, options.waivers))
-    gate = evaluate_gate(results, findings, options.policy)
-    return CheckResult(str(seeds_dir), results, findings, gate, index)
+    findings.extend(unmatched_waivers(store.summaries, options.waivers))
+    gate = evaluate_gate(store.summaries, findings, options.policy)
+    return CheckResult(str(seeds_dir), store, findings, gate, index)
 
 
-def apply_waivers(results: list[SeedResult], waivers: list[Waiver]) -> list[Finding]:
-    """Attach each waiver to its seed; a waiver that names no seed is a warning."""
-    by_path = {result.path: result for result in results}
-    findings: list[Finding] = []
-    for waiver in waivers:
-        target = by_path.get(waiver.seed)
-        if target is None:
-            findings.append(
-                Finding(
-                    "warning",
-                    f"waiver names no seed: {waiver.seed}",
-                    path=waiver.source,
-                    line=waiver.line,
-                    code="waiver",
-                )
-            )
-            continue
-        target.waiver = waiver
-    return findings
+def unmatched_waivers(
+    seeds: Sequence[SeedResult | SeedSummary], waivers: list[Waiver]
+) -> list[Finding]:
+    """A warning for each waiver that names no seed."""
+    paths = {seed.path for seed in seeds}
+    return [
+        Finding(
+            "warning",
+            f"waiver names no seed: {waiver.seed}",
+            path=waiver.source,
+            line=waiver.line,
+            code="waiver",
+        )
+        for waiver in waivers
+        if waiver.seed not in paths
+    ]
 
 
 def evaluate_gate(
-    results: list[SeedResult], findings: list[Finding], policy: GatePolicy
+    results: Sequence[SeedResult | SeedSummary], findings: list[Finding], policy: GatePolicy
 ) -> GateResult:
     counted: tuple[Verdict, ...] = ("spec", "partial") if policy.count_partial else ("spec",)
     specs = sum(1 for result in results if result.verdict in counted)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from seed_kickoff import __version__
 from seed_kickoff.errors import KickoffError, OutputError
+
+if TYPE_CHECKING:
+    from seed_kickoff.report.stream import TextOut
 
 EXIT_PASS = 0
 EXIT_FAIL = 1
@@ -33,13 +36,41 @@ def _console(stderr: bool = False) -> Any:
 
 def write_output(text: str, output: Path | None) -> None:
     """Print ``text``, or write it atomically to ``output``."""
+    write_report(lambda out: out.write(text), output)
+
+
+class _Echo:
+    """A text stream onto click.echo (which strips ANSI codes when stdout is not a terminal), in
+    pieces of about 64 KB. Renderers write whole lines, so a piece never splits a code."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= 65536:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            click.echo("".join(self.parts), nl=False)
+        self.parts, self.size = [], 0
+
+
+def write_report(write: Callable[[TextOut], object], output: Path | None) -> None:
+    """Print a report as ``write(stream)`` makes it, or write it atomically to ``output``."""
     if output is None:
-        click.echo(text, nl=False)
+        echo = _Echo()
+        write(echo)
+        echo.flush()
         return
-    from seed_kickoff.atomic import atomic_write_text
+    from seed_kickoff.atomic import atomic_open
 
     try:
-        atomic_write_text(output, text)
+        with atomic_open(output) as handle:
+            write(handle)
     except OSError as err:
         raise OutputError(f"cannot write: {err.strerror or err}", str(output)) from None
 
@@ -116,7 +147,7 @@ def check(
     """Judge every seed in SEEDS_DIR (default: seeds) and exit by the gate."""
     from seed_kickoff.check import check_seeds
     from seed_kickoff.config import Overrides, resolve_settings
-    from seed_kickoff.report import RENDERERS
+    from seed_kickoff.report import WRITERS
 
     overrides = Overrides(seeds_dir, min_specs, count_partial, rule_packs, disable, max_bytes)
     settings = resolve_settings(overrides, config)
@@ -143,12 +174,13 @@ def check(
         render_rich(result, _console())
     elif fmt == "html" and sections is not None:
         from seed_kickoff.checklist import render_checklist
-        from seed_kickoff.report.html import render_html
+        from seed_kickoff.report.html import write_html
 
         # The meeting report carries the questions checklist too.
-        write_output(render_html(result, render_checklist(sections)), output)
+        checklist = render_checklist(sections)
+        write_report(lambda out: write_html(result, out, checklist), output)
     else:
-        write_output(RENDERERS[fmt](result), output)
+        write_report(lambda out: WRITERS[fmt](result, out), output)
     sys.exit(EXIT_PASS if result.gate.passed else EXIT_FAIL)
 
 

@@ -4,38 +4,40 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from seed_kickoff.model import CheckResult
 
+if TYPE_CHECKING:
+    from seed_kickoff.report.stream import TextOut
 
-def render_json(result: CheckResult) -> str:
-    import json
+# format -> (module under seed_kickoff.report, its renderer, its writer)
+_FORMATS = {
+    "text": ("text", "render_plain", "write_plain"),
+    "json": ("data", "render_json", "write_json_report"),
+    "sarif": ("sarif", "render_sarif", "write_sarif"),
+    "junit": ("junit", "render_junit", "write_junit"),
+    "github": ("github", "render_github", "write_github"),
+    "markdown": ("markdown", "render_markdown", "write_markdown"),
+    "html": ("html", "render_html", "write_html"),
+}
 
-    from seed_kickoff.report.data import result_dict
 
-    return json.dumps(result_dict(result), indent=2, ensure_ascii=False) + "\n"
+def _deferred(module: str, function: str) -> Callable[..., Any]:
+    """A renderer or writer whose module is imported when it runs: a run pays for its format only."""
 
+    def run(*args: Any) -> Any:
+        return getattr(import_module(f"seed_kickoff.report.{module}"), function)(*args)
 
-def _deferred(module: str, function: str) -> Callable[[CheckResult], str]:
-    """A renderer whose module is imported when it renders: a run pays only for its format."""
-
-    def render(result: CheckResult) -> str:
-        renderer: Callable[[CheckResult], str] = getattr(
-            import_module(f"seed_kickoff.report.{module}"), function
-        )
-        return renderer(result)
-
-    render.__name__ = function
-    return render
+    run.__name__ = function
+    return run
 
 
 # Formats that render to a string; "text" in a terminal is drawn by rich in the CLI instead.
 RENDERERS: dict[str, Callable[[CheckResult], str]] = {
-    "text": _deferred("text", "render_plain"),
-    "json": render_json,
-    "sarif": _deferred("sarif", "render_sarif"),
-    "junit": _deferred("junit", "render_junit"),
-    "github": _deferred("github", "render_github"),
-    "markdown": _deferred("markdown", "render_markdown"),
-    "html": _deferred("html", "render_html"),
+    name: _deferred(module, render) for name, (module, render, _) in _FORMATS.items()
+}
+# The same formats written to a stream as they are made, seed by seed: what the CLI uses.
+WRITERS: dict[str, Callable[[CheckResult, TextOut], None]] = {
+    name: _deferred(module, write) for name, (module, _, write) in _FORMATS.items()
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from seed_kickoff.model import CheckResult, Finding, SeedResult, Signal
+from seed_kickoff.report.stream import JsonList, TextOut, write_json
 
 SCHEMA_VERSION = 1
 
@@ -31,6 +32,10 @@ def signal_dict(signal: Signal) -> dict[str, Any]:
     }
 
 
+def waiver_dict(seed: SeedResult) -> dict[str, Any] | None:
+    return {"verdict": seed.waiver.verdict, "reason": seed.waiver.reason} if seed.waiver else None
+
+
 def seed_dict(seed: SeedResult) -> dict[str, Any]:
     judgement = seed.judgement
     return {
@@ -40,9 +45,7 @@ def seed_dict(seed: SeedResult) -> dict[str, Any]:
         "listed": seed.listed,
         "verdict": seed.verdict,
         "judged_verdict": judgement.verdict,
-        "waiver": (
-            {"verdict": seed.waiver.verdict, "reason": seed.waiver.reason} if seed.waiver else None
-        ),
+        "waiver": waiver_dict(seed),
         "confidence": judgement.confidence,
         "genre": judgement.genre,
         "genre_family": judgement.genre_family,
@@ -61,6 +64,16 @@ def seed_dict(seed: SeedResult) -> dict[str, Any]:
 
 
 def result_dict(result: CheckResult) -> dict[str, Any]:
+    return _result_dict(result, [seed_dict(seed) for seed in result.seeds])
+
+
+def write_json_report(result: CheckResult, out: TextOut) -> None:
+    """``result_dict`` as indented JSON, one seed at a time: a seed's dict lives while it is written."""
+    write_json(out, _result_dict(result, JsonList(seed_dict(seed) for seed in result.seeds)))
+    out.write("\n")
+
+
+def _result_dict(result: CheckResult, seeds: list[dict[str, Any]] | JsonList) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "seeds_dir": result.seeds_dir,
@@ -71,6 +84,12 @@ def result_dict(result: CheckResult) -> dict[str, Any]:
             "errors": result.gate.errors,
             "reasons": result.gate.reasons,
         },
-        "seeds": [seed_dict(seed) for seed in result.seeds],
+        "seeds": seeds,
         "findings": [finding_dict(f) for f in result.findings],
     }
+
+
+def render_json(result: CheckResult) -> str:
+    from seed_kickoff.report.stream import render_to_string
+
+    return render_to_string(write_json_report, result)

@@ -12,6 +12,7 @@ from seed_kickoff.report.outcome import (
     strongest_signal,
     verdict_summary,
 )
+from seed_kickoff.report.stream import Lines, TextOut, render_to_string
 from seed_kickoff.report.text import finding_line, gate_line
 
 _COMMAND: dict[Outcome, str] = {
@@ -58,10 +59,15 @@ def _seed_command(result: CheckResult, seed: SeedResult, paths: RepoPaths) -> st
 
 
 def render_github(result: CheckResult) -> str:
+    return render_to_string(write_github, result)
+
+
+def write_github(result: CheckResult, stream: TextOut) -> None:
     paths = RepoPaths.for_seeds_dir(result.seeds_dir)
-    out = [_seed_command(result, seed, paths) for seed in result.seeds]
+    out = Lines(stream)
+    out.extend(_seed_command(result, seed, paths) for seed in result.seeds)
     for finding in result.all_findings():
-        out.append(
+        out.add(
             command(
                 finding.level,
                 finding_line(finding),
@@ -70,9 +76,9 @@ def render_github(result: CheckResult) -> str:
                 title=f"kickoff: {finding.code}",
             )
         )
-    out.append(
+    out.add(
         command(
             "notice" if result.gate.passed else "error", gate_line(result), title="kickoff gate"
         )
     )
-    return "\n".join(out) + "\n"
+    stream.write("\n")

@@ -4,14 +4,16 @@ prints well. Every piece of seed text is escaped: seeds are hostile input."""
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from html import escape
 from typing import TypeAlias
 
 from seed_kickoff import __version__
-from seed_kickoff.model import DIMENSIONS, CheckResult, SeedResult
+from seed_kickoff.model import DIMENSIONS, CheckResult, SeedResult, SeedSummary
 from seed_kickoff.report.outcome import OUTCOME_LABEL, seed_outcome, waiver_text
+from seed_kickoff.report.stream import Lines, TextOut
 from seed_kickoff.report.text import finding_line, gate_line, key_signals
 
 # The questions checklist: plain items, or the Markdown `kickoff questions` writes.
@@ -68,34 +70,31 @@ def _e(text: object) -> str:
     return escape(_CONTROL.sub("\ufffd", str(text)), quote=True)
 
 
-def _verdict(seed: SeedResult) -> str:
+def _verdict(seed: SeedResult | SeedSummary) -> str:
     waived = " <small>(waived)</small>" if seed.waiver else ""
     return f'<span class="verdict v-{_e(seed.verdict)}">{_e(seed.verdict)}</span>{waived}'
 
 
-def _verdict_table(result: CheckResult) -> list[str]:
-    out = [
-        "<table class='verdicts'>",
+def _verdict_table(result: CheckResult) -> Iterator[str]:
+    yield "<table class='verdicts'>"
+    yield (
         "<thead><tr><th>seed</th><th>title</th><th>verdict</th><th>genre</th>"
-        "<th>confidence</th><th>gate</th></tr></thead><tbody>",
-    ]
-    for number, seed in enumerate(result.seeds):
-        out.append(
+        "<th>confidence</th><th>gate</th></tr></thead><tbody>"
+    )
+    for number, seed in enumerate(result.summaries()):
+        yield (
             f"<tr><td><a href='#{_anchor(number)}'>{_e(seed.path)}</a></td>"
             f"<td>{_e(seed.title or '')}</td><td>{_verdict(seed)}</td>"
-            f"<td>{_e(seed.judgement.genre)}</td><td>{seed.judgement.confidence:.2f}</td>"
+            f"<td>{_e(seed.genre)}</td><td>{seed.confidence:.2f}</td>"
             f"<td>{_e(OUTCOME_LABEL[seed_outcome(result, seed)])}</td></tr>"
         )
-    out.append("</tbody></table>")
-    return out
+    yield "</tbody></table>"
 
 
-def _heatmap(result: CheckResult) -> list[str]:
+def _heatmap(result: CheckResult) -> Iterator[str]:
     head = "".join(f"<th class='dim' scope='col'>{_e(d)}</th>" for d in DIMENSIONS)
-    out = [
-        "<table class='heatmap'>",
-        f"<thead><tr><th>seed</th>{head}</tr></thead><tbody>",
-    ]
+    yield "<table class='heatmap'>"
+    yield f"<thead><tr><th>seed</th>{head}</tr></thead><tbody>"
     for seed in result.seeds:
         cells = []
         for dim in DIMENSIONS:
@@ -105,13 +104,12 @@ def _heatmap(result: CheckResult) -> list[str]:
             cells.append(
                 f"<td class='cell {_e(cov.state)}' title='{_e(tip)}'>{_STATE_MARK[cov.state]}</td>"
             )
-        out.append(f"<tr><th scope='row'>{_e(seed.path)}</th>{''.join(cells)}</tr>")
-    out.append("</tbody></table>")
-    out.append(
+        yield f"<tr><th scope='row'>{_e(seed.path)}</th>{''.join(cells)}</tr>"
+    yield "</tbody></table>"
+    yield (
         "<p class='legend'><span class='cell clear'>● clear</span>"
         "<span class='cell thin'>◐ thin</span><span class='cell missing'>· missing</span></p>"
     )
-    return out
 
 
 def _anchor(number: int) -> str:
@@ -171,28 +169,38 @@ def _questions(questions: Questions) -> list[str]:
 def render_html(result: CheckResult, questions: Questions = None) -> str:
     """The meeting report. ``questions`` is the checklist: plain items, or Markdown (rendered with
     raw HTML, links and images disabled); None leaves the section out."""
+    stream = io.StringIO()
+    write_html(result, stream, questions)
+    return stream.getvalue()
+
+
+def write_html(result: CheckResult, stream: TextOut, questions: Questions = None) -> None:
+    """``render_html`` written to ``stream`` as it is made."""
     passed = result.gate.passed
-    out = [
-        "<!DOCTYPE html>",
-        "<html lang='en'><head><meta charset='utf-8'>",
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>kickoff check {_e(result.seeds_dir)}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>kickoff check {_e(result.seeds_dir)}</h1>",
-        f"<p class='gate {'passed' if passed else 'failed'}'>{_e(gate_line(result))}</p>",
-        "<h2>Verdicts</h2>",
-        *_verdict_table(result),
-        "<h2>Coverage</h2>",
-        *_heatmap(result),
-        "<h2>Evidence</h2>",
-    ]
+    out = Lines(stream)
+    out.extend(
+        [
+            "<!DOCTYPE html>",
+            "<html lang='en'><head><meta charset='utf-8'>",
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+            f"<title>kickoff check {_e(result.seeds_dir)}</title>",
+            f"<style>{_CSS}</style></head><body>",
+            f"<h1>kickoff check {_e(result.seeds_dir)}</h1>",
+            f"<p class='gate {'passed' if passed else 'failed'}'>{_e(gate_line(result))}</p>",
+            "<h2>Verdicts</h2>",
+        ]
+    )
+    out.extend(_verdict_table(result))
+    out.add("<h2>Coverage</h2>")
+    out.extend(_heatmap(result))
+    out.add("<h2>Evidence</h2>")
     for number, seed in enumerate(result.seeds):
         out.extend(_seed_section(seed, number))
     findings = result.findings
     if findings:
-        out.append("<h2>Findings</h2><ul>")
+        out.add("<h2>Findings</h2><ul>")
         out.extend(f"<li>{_e(finding_line(f))}</li>" for f in findings)
-        out.append("</ul>")
+        out.add("</ul>")
     out.extend(_questions(questions))
-    out.append(f"<footer>kickoff {_e(__version__)}</footer></body></html>")
-    return "\n".join(out) + "\n"
+    out.add(f"<footer>kickoff {_e(__version__)}</footer></body></html>")
+    stream.write("\n")

@@ -8,6 +8,7 @@ import re
 
 from seed_kickoff.model import DIMENSIONS, CheckResult, SeedResult
 from seed_kickoff.report.outcome import RepoPaths, seed_outcome, waiver_text
+from seed_kickoff.report.stream import Lines, TextOut, render_to_string
 from seed_kickoff.report.text import coverage_bar, finding_line, gate_line, key_signals
 
 MD_GLYPH = {"clear": "●", "thin": "◐", "missing": "·"}
@@ -46,32 +47,38 @@ def _seed_section(seed: SeedResult, paths: RepoPaths) -> list[str]:
 
 
 def render_markdown(result: CheckResult) -> str:
+    return render_to_string(write_markdown, result)
+
+
+def write_markdown(result: CheckResult, stream: TextOut) -> None:
     paths = RepoPaths.for_seeds_dir(result.seeds_dir)
     gate = "✅" if result.gate.passed else "❌"
-    out = [
-        f"## kickoff check {md(result.seeds_dir)}",
-        "",
-        f"{gate} **{md(gate_line(result))}**",
-        "",
-        "| | seed | verdict | genre | confidence | coverage |",
-        "| --- | --- | --- | --- | ---: | --- |",
-    ]
-    for seed in result.seeds:
-        verdict = seed.verdict + (" (waived)" if seed.waiver else "")
-        out.append(
-            f"| {_OUTCOME_MARK[seed_outcome(result, seed)]} | {md(seed.path)} | {verdict} "
-            f"| {md(seed.judgement.genre)} | {seed.judgement.confidence:.2f} "
-            f"| `{coverage_bar(seed, MD_GLYPH)}` |"
+    out = Lines(stream)
+    out.extend(
+        [
+            f"## kickoff check {md(result.seeds_dir)}",
+            "",
+            f"{gate} **{md(gate_line(result))}**",
+            "",
+            "| | seed | verdict | genre | confidence | coverage |",
+            "| --- | --- | --- | --- | ---: | --- |",
+        ]
+    )
+    for summary in result.summaries():
+        verdict = summary.verdict + (" (waived)" if summary.waiver else "")
+        out.add(
+            f"| {_OUTCOME_MARK[seed_outcome(result, summary)]} | {md(summary.path)} | {verdict} "
+            f"| {md(summary.genre)} | {summary.confidence:.2f} "
+            f"| `{coverage_bar(summary, MD_GLYPH)}` |"
         )
-    out.append("")
-    out.append(f"Coverage, in order: {', '.join(DIMENSIONS)}; ● clear, ◐ thin, · missing.")
-    out.append("")
+    out.add("")
+    out.add(f"Coverage, in order: {', '.join(DIMENSIONS)}; ● clear, ◐ thin, · missing.")
+    out.add("")
     for seed in result.seeds:
         out.extend(_seed_section(seed, paths))
     findings = result.all_findings()
     if findings:
-        out.append("### Findings")
-        out.append("")
+        out.add("### Findings")
+        out.add("")
         out.extend(f"- {md(finding_line(f))}" for f in findings)
-        out.append("")
-    return "\n".join(out)
+        out.add("")

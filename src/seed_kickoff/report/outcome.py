@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from seed_kickoff.model import CheckResult, SeedResult, Signal
+from seed_kickoff.model import CheckResult, SeedResult, SeedSummary, Signal
 from seed_kickoff.report.text import key_signals
 
 # pass: counted by the gate. waived: a person accepted it (see its waiver). fail: not counted and
@@ -22,7 +22,7 @@ OUTCOME_LABEL: dict[Outcome, str] = {
 }
 
 
-def seed_outcome(result: CheckResult, seed: SeedResult) -> Outcome:
+def seed_outcome(result: CheckResult, seed: SeedResult | SeedSummary) -> Outcome:
     if seed.verdict in result.gate.counted:
         return "pass"
     if seed.waiver is not None:

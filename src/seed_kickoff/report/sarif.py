@@ -8,16 +8,15 @@ to the repository root (``%SRCROOT%``), which is what GitHub code scanning needs
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from seed_kickoff import __version__
-from seed_kickoff.model import DIMENSIONS, CheckResult, Finding, SeedResult, Signal
-from seed_kickoff.report.data import seed_dict
+from seed_kickoff.model import DIMENSIONS, CheckResult, Finding, SeedResult, Signal, Verdict
+from seed_kickoff.report.data import waiver_dict
 from seed_kickoff.report.outcome import (
     Outcome,
     RepoPaths,
@@ -26,6 +25,7 @@ from seed_kickoff.report.outcome import (
     strongest_signal,
     verdict_summary,
 )
+from seed_kickoff.report.stream import JsonList, TextOut, render_to_string, write_json
 from seed_kickoff.report.text import key_signals
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -124,11 +124,9 @@ class _Rules:
         return self._index[rule_id]
 
 
-def _verdict_result(
-    result: CheckResult, seed: SeedResult, paths: RepoPaths, rules: _Rules
-) -> dict[str, Any]:
-    rule_id = f"kickoff/verdict/{seed.verdict}"
-    short, full = _VERDICT_HELP[seed.verdict]
+def _verdict_rule(verdict: Verdict, rules: _Rules) -> tuple[str, int]:
+    rule_id = f"kickoff/verdict/{verdict}"
+    short, full = _VERDICT_HELP[verdict]
     index = rules.use(
         rule_id,
         lambda: _descriptor(
@@ -139,6 +137,36 @@ def _verdict_result(
             "error",
         ),
     )
+    return rule_id, index
+
+
+def _signal_rule(signal: Signal, rules: _Rules) -> int:
+    return rules.use(signal.rule, lambda: _signal_descriptor(signal))
+
+
+def _use_finding_rule(finding: Finding, rules: _Rules) -> tuple[str, int]:
+    rule_id = _finding_rule(finding)
+    full = (
+        f"A problem with the input ({finding.code}): a dangling or escaping INDEX.md entry, "
+        "an unlisted file, an odd encoding, an oversized seed."
+    )
+    index = rules.use(
+        rule_id,
+        lambda: _descriptor(
+            rule_id,
+            f"kickoff input finding: {finding.code}",
+            full,
+            f"{full} Errors fail the gate; warnings do not.",
+            finding.level,
+        ),
+    )
+    return rule_id, index
+
+
+def _verdict_result(
+    result: CheckResult, seed: SeedResult, paths: RepoPaths, rules: _Rules
+) -> dict[str, Any]:
+    rule_id, index = _verdict_rule(seed.verdict, rules)
     outcome = seed_outcome(result, seed)
     strongest = strongest_signal(seed)
     message = verdict_summary(seed)
@@ -165,7 +193,7 @@ def _verdict_result(
             "genre": seed.judgement.genre,
             "confidence": seed.judgement.confidence,
             "coverage": {d: seed.judgement.coverage[d].state for d in DIMENSIONS},
-            "waiver": seed_dict(seed)["waiver"],
+            "waiver": waiver_dict(seed),
         },
     }
     if seed.waiver is not None:
@@ -174,7 +202,7 @@ def _verdict_result(
 
 
 def _signal_result(seed: SeedResult, signal: Signal, paths: RepoPaths, rules: _Rules) -> Any:
-    index = rules.use(signal.rule, lambda: _signal_descriptor(signal))
+    index = _signal_rule(signal, rules)
     return {
         "ruleId": signal.rule,
         "ruleIndex": index,
@@ -188,21 +216,7 @@ def _signal_result(seed: SeedResult, signal: Signal, paths: RepoPaths, rules: _R
 
 
 def _finding_result(finding: Finding, paths: RepoPaths, rules: _Rules) -> dict[str, Any]:
-    rule_id = _finding_rule(finding)
-    full = (
-        f"A problem with the input ({finding.code}): a dangling or escaping INDEX.md entry, "
-        "an unlisted file, an odd encoding, an oversized seed."
-    )
-    index = rules.use(
-        rule_id,
-        lambda: _descriptor(
-            rule_id,
-            f"kickoff input finding: {finding.code}",
-            full,
-            f"{full} Errors fail the gate; warnings do not.",
-            finding.level,
-        ),
-    )
+    rule_id, index = _use_finding_rule(finding, rules)
     entry: dict[str, Any] = {
         "ruleId": rule_id,
         "ruleIndex": index,
@@ -217,14 +231,43 @@ def _finding_result(finding: Finding, paths: RepoPaths, rules: _Rules) -> dict[s
     return entry
 
 
+def _results(result: CheckResult, paths: RepoPaths, rules: _Rules) -> Iterator[dict[str, Any]]:
+    for seed in result.seeds:
+        yield _verdict_result(result, seed, paths, rules)
+        yield from (_signal_result(seed, s, paths, rules) for s in key_signals(seed))
+    yield from (_finding_result(f, paths, rules) for f in result.all_findings())
+
+
+def _use_rules(result: CheckResult, rules: _Rules) -> None:
+    """Register every rule ``_results`` uses, in the same order, without making the results."""
+    for seed in result.seeds:
+        _verdict_rule(seed.verdict, rules)
+        for signal in key_signals(seed):
+            _signal_rule(signal, rules)
+    for finding in result.all_findings():
+        _use_finding_rule(finding, rules)
+
+
 def sarif_dict(result: CheckResult, root: Path | None = None) -> dict[str, Any]:
     paths = RepoPaths.for_seeds_dir(result.seeds_dir, root)
     rules = _Rules()
-    results: list[dict[str, Any]] = []
-    for seed in result.seeds:
-        results.append(_verdict_result(result, seed, paths, rules))
-        results.extend(_signal_result(seed, s, paths, rules) for s in key_signals(seed))
-    results.extend(_finding_result(f, paths, rules) for f in result.all_findings())
+    results = list(_results(result, paths, rules))
+    return _document(result, paths, rules, results)
+
+
+def write_sarif(result: CheckResult, stream: TextOut) -> None:
+    """``sarif_dict`` as indented JSON, one result at a time. The driver lists every rule before
+    the results, in first-use order: a first pass over the seeds collects them."""
+    paths = RepoPaths.for_seeds_dir(result.seeds_dir)
+    rules = _Rules()
+    _use_rules(result, rules)
+    write_json(stream, _document(result, paths, rules, JsonList(_results(result, paths, rules))))
+    stream.write("\n")
+
+
+def _document(
+    result: CheckResult, paths: RepoPaths, rules: _Rules, results: list[dict[str, Any]] | JsonList
+) -> dict[str, Any]:
     gate = result.gate
     run: dict[str, Any] = {
         "tool": {
@@ -265,4 +308,4 @@ def sarif_dict(result: CheckResult, root: Path | None = None) -> dict[str, Any]:
 
 
 def render_sarif(result: CheckResult) -> str:
-    return json.dumps(sarif_dict(result), indent=2, ensure_ascii=False) + "\n"
+    return render_to_string(write_sarif, result)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from seed_kickoff.model import DIMENSIONS, CheckResult, Finding, SeedResult, Signal
+from seed_kickoff.model import DIMENSIONS, CheckResult, Finding, SeedResult, SeedSummary, Signal
+from seed_kickoff.report.stream import Lines, TextOut, render_to_string
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -25,13 +26,12 @@ VERDICT_STYLE = {
 LEGEND = "coverage: " + " ".join(f"{d}" for d in DIMENSIONS)
 
 
-def coverage_bar(seed: SeedResult, glyphs: dict[str, str]) -> str:
-    return "".join(glyphs[seed.judgement.coverage[d].state] for d in DIMENSIONS)
+def coverage_bar(seed: SeedSummary, glyphs: dict[str, str]) -> str:
+    return "".join(glyphs[state] for state in seed.coverage)
 
 
-def coverage_counts(seed: SeedResult) -> str:
-    states = [seed.judgement.coverage[d].state for d in DIMENSIONS]
-    return ", ".join(f"{states.count(s)} {s}" for s in ("clear", "thin", "missing"))
+def coverage_counts(seed: SeedSummary) -> str:
+    return ", ".join(f"{seed.coverage.count(s)} {s}" for s in ("clear", "thin", "missing"))
 
 
 def key_signals(seed: SeedResult, limit: int = SIGNALS_SHOWN) -> list[Signal]:
@@ -72,27 +72,31 @@ def gate_line(result: CheckResult) -> str:
 
 
 def render_plain(result: CheckResult) -> str:
-    out: list[str] = []
-    out.append(f"kickoff check {result.seeds_dir}: {len(result.seeds)} seed(s)")
-    out.append(f"({LEGEND}; # clear, + thin, . missing)")
-    out.append("")
-    width = max([len(s.path) for s in result.seeds] + [4])
-    for seed in result.seeds:
-        j = seed.judgement
-        out.append(
-            f"{seed.path:<{width}}  {seed.verdict:<11} {j.genre:<16} {j.confidence:4.2f}  "
-            f"{coverage_bar(seed, _PLAIN_GLYPH)}"
+    return render_to_string(write_plain, result)
+
+
+def write_plain(result: CheckResult, stream: TextOut) -> None:
+    out = Lines(stream)
+    summaries = result.summaries()
+    out.add(f"kickoff check {result.seeds_dir}: {len(summaries)} seed(s)")
+    out.add(f"({LEGEND}; # clear, + thin, . missing)")
+    out.add("")
+    width = max([len(s.path) for s in summaries] + [4])
+    for summary in summaries:
+        out.add(
+            f"{summary.path:<{width}}  {summary.verdict:<11} {summary.genre:<16} "
+            f"{summary.confidence:4.2f}  {coverage_bar(summary, _PLAIN_GLYPH)}"
         )
     for seed in result.seeds:
-        out.append("")
+        out.add("")
         out.extend(seed_lines(seed))
     findings = result.all_findings()
     if findings:
-        out.append("")
+        out.add("")
         out.extend(finding_line(f) for f in findings)
-    out.append("")
-    out.append(gate_line(result))
-    return "\n".join(out) + "\n"
+    out.add("")
+    out.add(gate_line(result))
+    stream.write("\n")
 
 
 def seed_lines(seed: SeedResult) -> list[str]:
@@ -121,20 +125,21 @@ def render_rich(result: CheckResult, console: Console) -> None:
     table.add_column("genre")
     table.add_column("conf", justify="right")
     table.add_column("coverage", no_wrap=True)
-    for seed in result.seeds:
-        verdict = f"[{VERDICT_STYLE[seed.verdict]}]{seed.verdict}[/]"
-        if seed.waiver:
+    summaries = result.summaries()
+    for summary in summaries:
+        verdict = f"[{VERDICT_STYLE[summary.verdict]}]{summary.verdict}[/]"
+        if summary.waiver:
             verdict += " [dim](waived)[/]"
         table.add_row(
-            escape(seed.path),
+            escape(summary.path),
             verdict,
-            seed.judgement.genre,
-            f"{seed.judgement.confidence:.2f}",
-            coverage_bar(seed, _RICH_GLYPH),
+            summary.genre,
+            f"{summary.confidence:.2f}",
+            coverage_bar(summary, _RICH_GLYPH),
         )
     console.print(table)
     console.print(f"[dim]{LEGEND}; ● clear ◐ thin · missing[/]")
-    for seed in result.seeds:
+    for summary, seed in zip(summaries, result.seeds, strict=True):
         console.print()
         j = seed.judgement
         title = f" [dim]({escape(seed.title)})[/]" if seed.title else ""
@@ -144,7 +149,8 @@ def render_rich(result: CheckResult, console: Console) -> None:
             highlight=False,
         )
         console.print(
-            f"  {coverage_bar(seed, _RICH_BAR)} [dim]{coverage_counts(seed)}[/]", highlight=False
+            f"  {coverage_bar(summary, _RICH_BAR)} [dim]{coverage_counts(summary)}[/]",
+            highlight=False,
         )
         if seed.waiver:
             console.print(

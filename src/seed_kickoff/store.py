@@ -1,0 +1,104 @@
+"""The seeds of a run, kept on disk: a report of 10,000 seeds never holds them all in memory.
+
+A SeedStore is the list of a run's SeedResults, in index order: each result is pickled as it is
+judged and only its offset and its SeedSummary stay unpickled. The pickles stay in memory up to
+``IN_MEMORY_BYTES`` (a few hundred seeds; a small run never touches the disk or imports tempfile),
+then move to an anonymous temporary file (deleted when the store is closed or collected). Reading a seed gives a fresh copy,
+so a store is read-only; ``list(store)`` makes an ordinary list.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from array import array
+from collections.abc import Iterator, Sequence
+from typing import IO, overload
+
+from seed_kickoff.model import SeedResult, SeedSummary
+
+# Pickled seeds kept in memory before they move to a temporary file.
+IN_MEMORY_BYTES = 1 << 20
+
+
+class SeedStore(Sequence[SeedResult]):
+    def __init__(self) -> None:
+        # In memory until it grows past IN_MEMORY_BYTES, then a temporary file open for the
+        # store's life (closed by close(), or when the store is collected).
+        self._file: io.BytesIO | IO[bytes] = io.BytesIO()
+        self._offsets = array("q", [0])  # seed i is the bytes offsets[i]:offsets[i + 1]
+        self.summaries: list[SeedSummary] = []
+
+    def append(self, result: SeedResult) -> None:
+        blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.seek(self._offsets[-1])
+        self._file.write(blob)
+        self._offsets.append(self._offsets[-1] + len(blob))
+        if isinstance(self._file, io.BytesIO) and self._offsets[-1] > IN_MEMORY_BYTES:
+            self._spill()
+        self.summaries.append(result.summary())
+
+    def __len__(self) -> int:
+        return len(self.summaries)
+
+    @overload
+    def __getitem__(self, index: int) -> SeedResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SeedResult]: ...
+
+    def __getitem__(self, index: int | slice) -> SeedResult | list[SeedResult]:
+        if isinstance(index, slice):
+            return [self._read(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("seed index out of range")
+        return self._read(index)
+
+    def __iter__(self) -> Iterator[SeedResult]:
+        # By index, not by one open read: iterations may interleave (a seed table and its details).
+        for index in range(len(self)):
+            yield self._read(index)
+
+    def _spill(self) -> None:
+        import tempfile  # only runs of more than a few hundred seeds use the disk
+
+        assert isinstance(self._file, io.BytesIO)
+        spilled = tempfile.TemporaryFile(prefix="kickoff-seeds-")  # noqa: SIM115
+        spilled.write(self._file.getbuffer())
+        self._file = spilled
+
+    @property
+    def on_disk(self) -> bool:
+        return not isinstance(self._file, io.BytesIO)
+
+    def _read(self, index: int) -> SeedResult:
+        start = self._offsets[index]
+        self._file.seek(start)
+        result: SeedResult = pickle.loads(self._file.read(self._offsets[index + 1] - start))
+        return result
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> SeedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a list of the same seeds, so unhashable
+
+
+def store_of(results: Sequence[SeedResult]) -> SeedStore:
+    """A store holding ``results`` (for tests and callers that built a list themselves)."""
+    store = SeedStore()
+    for result in results:
+        store.append(result)
+    return store
