@@ -198,10 +198,8 @@ class _Scanner:
         key_lines = self.key_lines
         first: dict[int, int] | None = None  # line -> where its first word of the best set starts
         owned = False
-        for key in pattern.key_sets[0]:
-            where = key_lines.get(key)
-            if where is None:
-                continue
+        for key in pattern.key_sets[0] & key_lines.keys():  # the keys in the text
+            where = key_lines[key]
             if first is None:
                 first = where  # read only: copied before another key's lines join it
                 continue
@@ -215,10 +213,8 @@ class _Scanner:
         lines: set[int] | None = None
         for keys in pattern.key_sets[1:]:
             also: set[int] = set()
-            for key in keys:
-                where = key_lines.get(key)
-                if where is not None:
-                    also.update(where)
+            for key in keys & key_lines.keys():
+                also.update(key_lines[key])
             lines = (first.keys() & also) if lines is None else (lines & also)
             if not lines:
                 return []
