@@ -17,12 +17,12 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from seed_kickoff.front_matter import split_front_matter
+from seed_kickoff.markdown_kinds import block_kinds
 from seed_kickoff.model import Document, LineKind
 
-# Only block structure is needed (each line's kind); inline parsing would double the cost.
-_MD = MarkdownIt("commonmark").enable("table").disable("inline")
 # Markdown nested deeper than this is not a document people wrote; parse it as plain text instead.
 _MAX_MD_NESTING = 200
+_TOO_DEEP = re.compile(rf"^[ >*+-]{{{_MAX_MD_NESTING}}}", re.MULTILINE)
 
 _UNDERLINE = re.compile(r"^\s*([=\-~^\"'`#*+:._])\1{2,}\s*$")
 _TEXT_LIST = re.compile(r"^\s*(?:[-*•◦‣+]|\(?[0-9]{1,3}[.)]|\(?[a-z][.)])\s+\S")
@@ -67,34 +67,22 @@ def _parse_markdown(rel: str, text: str) -> Document:
     lines = text.split("\n")
     fm = split_front_matter(text, rel)
     kinds = _blank_kinds(lines)
-    for i in range(min(fm.lines, len(lines))):
-        kinds[i] = "meta"
-    body = "\n" * fm.lines + "\n".join(lines[fm.lines :])
-    tokens = markdown_tokens(_MD, body)
-    for tok in tokens:
-        if tok.map is None or tok.nesting == -1:
-            continue
-        start, end = tok.map
-        kind: LineKind | None = None
-        if tok.type == "heading_open":
-            kind = "heading"
-        elif tok.type in ("fence", "code_block"):
-            kind = "code"
-        elif tok.type == "table_open":
-            kind = "table"
-        elif tok.type == "list_item_open":
-            kind = "list"
-        elif tok.type == "blockquote_open":
-            kind = "quote"
-        elif tok.type == "html_block":
-            kind = "meta" if tok.content.lstrip().startswith("<!--") else None
-        if kind is None:
-            continue
-        for i in range(start, min(end, len(lines))):
-            if kinds[i] == "blank" and kind not in ("code",):
-                continue
-            # Inner blocks override outer ones: a heading inside a list stays a heading.
-            kinds[i] = kind
+    n = len(lines)
+    if fm.lines:
+        kinds[: fm.lines] = ["meta"] * min(fm.lines, n)
+        # The front matter's lines stay in the body as empty lines, so line numbers hold.
+        rest = text.split("\n", fm.lines)
+        body = "\n" * fm.lines + (rest[fm.lines] if len(rest) > fm.lines else "")
+    else:
+        body = text
+    for kind, start, end in markdown_blocks(body):
+        end = min(end, n)
+        if kind == "code":
+            kinds[start:end] = ["code"] * (end - start)
+        else:
+            # Inner blocks come later and override outer ones: a heading inside a list stays a
+            # heading. Blank lines stay blank, except in code.
+            kinds[start:end] = [k if k == "blank" else kind for k in kinds[start:end]]
     title = _str(fm.data.get("title")) or _first_heading(lines, kinds) or _first_line(lines, kinds)
     return Document(
         rel,
@@ -105,6 +93,17 @@ def _parse_markdown(rel: str, text: str) -> Document:
         source=_str(fm.data.get("source")),
         findings=list(fm.findings),
     )
+
+
+def markdown_blocks(body: str) -> list[tuple[LineKind, int, int]]:
+    """The blocks that give lines a kind (see markdown_kinds), or none when the nesting is
+    pathological (the text is then taken as plain lines)."""
+    if not _nesting_ok(body):
+        return []
+    try:
+        return block_kinds(body)
+    except RecursionError:
+        return []
 
 
 def markdown_tokens(md: MarkdownIt, body: str) -> list[Token]:
@@ -120,11 +119,7 @@ def markdown_tokens(md: MarkdownIt, body: str) -> list[Token]:
 
 def _nesting_ok(body: str) -> bool:
     """Refuse pathological nesting (thousands of '>' or list markers) before markdown-it recurses."""
-    deepest = 0
-    for line in body.split("\n"):
-        stripped = line.lstrip(" >*-+")
-        deepest = max(deepest, len(line) - len(stripped))
-    return deepest < _MAX_MD_NESTING
+    return _TOO_DEEP.search(body) is None
 
 
 def _str(value: object) -> str | None:

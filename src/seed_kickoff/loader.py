@@ -90,6 +90,9 @@ def special_kind(mode: int) -> str | None:
 def load_bytes(rel: str, data: bytes, fmt: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Bytes of a seed -> Document. Never raises for the content; bounded by ``max_bytes``."""
     findings: list[Finding] = []
+    # Lines that may hold a long run of white space (see _shorten_blank_runs); for text formats,
+    # whose lines are the text's, one search of the text tells, and it rarely finds one.
+    long_runs = True
     truncated = len(data) > max_bytes
     if truncated:
         data = data[:max_bytes]
@@ -126,7 +129,9 @@ def load_bytes(rel: str, data: bytes, fmt: str, max_bytes: int = DEFAULT_MAX_BYT
             )
             doc = formats.parse_text(rel, decoded.text, fmt)
             doc.encoding = decoded.encoding
-    doc.lines = [_shorten_blank_runs(line) for line in doc.lines]
+            long_runs = doc.format == "html" or _LONG_RUN.search(decoded.text) is not None
+    if long_runs:
+        doc.lines = [_shorten_blank_runs(line) for line in doc.lines]
     doc.findings[:0] = findings
     return doc
 
@@ -137,6 +142,13 @@ def load_bytes(rel: str, data: bytes, fmt: str, max_bytes: int = DEFAULT_MAX_BYT
 # count and every line number stay as they are.
 _MAX_BLANK_RUN = 32
 _BLANK_RUN = re.compile(rf"[^\S\n]{{{_MAX_BLANK_RUN + 1},}}")
+# The same white space (str.isspace() but newline, listed so that the engine can skip to the
+# first character of a run): this searches a whole text in a third less time.
+BLANKS = (
+    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_LONG_RUN = re.compile(f"[{BLANKS}][{BLANKS}]{{{_MAX_BLANK_RUN}}}")
 
 
 def _shorten_blank_runs(line: str) -> str:
