@@ -22,7 +22,8 @@ from seed_kickoff.model import Document, LineKind
 
 # Markdown nested deeper than this is not a document people wrote; parse it as plain text instead.
 _MAX_MD_NESTING = 200
-_TOO_DEEP = re.compile(rf"^[ >*+-]{{{_MAX_MD_NESTING}}}", re.MULTILINE)
+# Searched from each newline: a literal first character lets the engine skip ahead.
+_TOO_DEEP = re.compile(rf"\n[ >*+-]{{{_MAX_MD_NESTING}}}")
 
 _UNDERLINE = re.compile(r"^\s*([=\-~^\"'`#*+:._])\1{2,}\s*$")
 _TEXT_LIST = re.compile(r"^\s*(?:[-*•◦‣+]|\(?[0-9]{1,3}[.)]|\(?[a-z][.)])\s+\S")
@@ -119,7 +120,7 @@ def markdown_tokens(md: MarkdownIt, body: str) -> list[Token]:
 
 def _nesting_ok(body: str) -> bool:
     """Refuse pathological nesting (thousands of '>' or list markers) before markdown-it recurses."""
-    return _TOO_DEEP.search(body) is None
+    return _TOO_DEEP.match("\n" + body[:_MAX_MD_NESTING]) is None and not _TOO_DEEP.search(body)
 
 
 def _str(value: object) -> str | None:
