@@ -44,8 +44,12 @@ def parse_text(rel: str, text: str, fmt: str) -> Document:
     return _parse_plain(rel, text, fmt)
 
 
+_BLANK_OR_TEXT: dict[bool, LineKind] = {False: "blank", True: "text"}
+
+
 def _blank_kinds(lines: list[str]) -> list[LineKind]:
-    return ["blank" if not line.strip() else "text" for line in lines]
+    # C-level maps: this runs over every line of every seed.
+    return list(map(_BLANK_OR_TEXT.__getitem__, map(bool, map(str.strip, lines))))
 
 
 def _first_heading(lines: list[str], kinds: list[LineKind]) -> str | None:

@@ -90,9 +90,9 @@ def special_kind(mode: int) -> str | None:
 def load_bytes(rel: str, data: bytes, fmt: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Bytes of a seed -> Document. Never raises for the content; bounded by ``max_bytes``."""
     findings: list[Finding] = []
-    # Lines that may hold a long run of white space (see _shorten_blank_runs); for text formats,
-    # whose lines are the text's, one search of the text tells, and it rarely finds one.
-    long_runs = True
+    # For text formats a document's lines are its text's lines: the long runs of white space
+    # are then found by searching the text once (see _shorten_blank_runs), not line by line.
+    text_lines: str | None = None
     truncated = len(data) > max_bytes
     if truncated:
         data = data[:max_bytes]
@@ -129,9 +129,11 @@ def load_bytes(rel: str, data: bytes, fmt: str, max_bytes: int = DEFAULT_MAX_BYT
             )
             doc = formats.parse_text(rel, decoded.text, fmt)
             doc.encoding = decoded.encoding
-            long_runs = doc.format == "html" or _LONG_RUN.search(decoded.text) is not None
-    if long_runs:
+            text_lines = None if doc.format == "html" else decoded.text
+    if text_lines is None:
         doc.lines = [_shorten_blank_runs(line) for line in doc.lines]
+    else:
+        _shorten_blank_runs_of(doc.lines, text_lines)
     doc.findings[:0] = findings
     return doc
 
@@ -148,7 +150,16 @@ BLANKS = (
     "\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-_LONG_RUN = re.compile(f"[{BLANKS}][{BLANKS}]{{{_MAX_BLANK_RUN}}}")
+_LONG_RUN = re.compile(f"[{BLANKS}][{BLANKS}]{{{_MAX_BLANK_RUN},}}")
+
+
+def _shorten_blank_runs_of(lines: list[str], text: str) -> None:
+    """Shorten the runs in ``lines`` (``text`` split at newlines), visiting only their lines."""
+    line = start = 0
+    for run in _LONG_RUN.finditer(text):
+        line += text.count("\n", start, run.start())
+        start = run.start()
+        lines[line] = _shorten_blank_runs(lines[line])
 
 
 def _shorten_blank_runs(line: str) -> str:
