@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
-from seed_kickoff.loader import _MAX_BLANK_RUN, _shorten_blank_runs, load_bytes
+from seed_kickoff.loader import _MAX_BLANK_RUN, _shorten_blank_runs, load_bytes, load_seed
 
 RUNS = (
     "# Title\n\nshort  run\n"
@@ -35,3 +38,18 @@ def test_long_blank_runs_are_cut_in_html_text() -> None:
     doc = load_bytes("s.html", f"<p>a{'&#32;' * 50}b</p>\n<p>c</p>\n".encode(), "html")
     assert doc.lines[0] == "a" + " " * _MAX_BLANK_RUN + "b"
     assert doc.lines[1] == "c"
+
+
+def test_load_seed_refuses_links_out_of_the_seeds_dir(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    twin = tmp_path / "seeds-twin"  # shares the seeds dir's name as a prefix
+    seeds.mkdir()
+    twin.mkdir()
+    (twin / "secret.md").write_text("# Secret\n", encoding="utf-8")
+    (seeds / "inside.md").write_text("# Inside\n", encoding="utf-8")
+    os.symlink(twin / "secret.md", seeds / "out.md")
+    os.symlink(seeds / "inside.md", seeds / "in.md")
+    out = load_seed(seeds, "out.md")
+    assert out.problem == ("unreadable", "leads outside the seeds dir; not read")
+    assert load_seed(seeds, "in.md").problem is None
+    assert load_seed(seeds, "inside.md").lines[0] == "# Inside"

@@ -42,9 +42,11 @@ def format_of(path: str) -> str:
 def load_seed(seeds_dir: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read and parse one seed. ``rel`` must already be vetted by the index (inside the dir)."""
     fmt = format_of(rel)
-    path = seeds_dir / rel
+    path = os.path.join(seeds_dir, rel)
     # The index vetted ``rel``; checking again here means a link swapped in since is not followed.
-    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(seeds_dir)):
+    # (Plain strings: pathlib's parsing cost more than the check itself.)
+    real, real_dir = os.path.realpath(path), os.path.realpath(seeds_dir)
+    if real != real_dir and not real.startswith(os.path.join(real_dir, "")):
         return unreadable(rel, fmt, "leads outside the seeds dir; not read")
     try:
         data = read_limited(path, max_bytes)
@@ -53,7 +55,7 @@ def load_seed(seeds_dir: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     return load_bytes(rel, data, fmt, max_bytes)
 
 
-def read_limited(path: Path, max_bytes: int) -> bytes:
+def read_limited(path: str | Path, max_bytes: int) -> bytes:
     """At most ``max_bytes + 1`` bytes of a regular file (the extra byte tells it was cut).
 
     A FIFO, device or socket is refused before it is opened, and the file is opened without

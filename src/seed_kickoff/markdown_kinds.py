@@ -12,7 +12,7 @@ has the same kind).
 from __future__ import annotations
 
 import re
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
 from operator import add, sub
 
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
@@ -80,9 +80,9 @@ class _Parser:
         self.t.append(0)
         self.s = self.t.copy()
         if "\t" in src:
-            for i, line in enumerate(lines):
-                if "\t" in line[: self.t[i]]:
-                    self.s[i] = _columns(line[: self.t[i]])
+            for i in compress(range(n), self.t):  # the indented lines only
+                if "\t" in lines[i][: self.t[i]]:
+                    self.s[i] = _columns(lines[i][: self.t[i]])
         self.bs = [0] * (n + 1)
         self.blk = 0
         self.list_indent = -1
