@@ -12,8 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
 from conftest import SHARED, MakeSeeds, needs_shared
+from seed_kickoff import markdown_kinds
 from seed_kickoff.decode import decode_bytes
 from seed_kickoff.formats import markdown_blocks, markdown_tokens
 from seed_kickoff.loader import BLANKS, load_seed
@@ -105,6 +107,13 @@ FIXTURES: dict[str, str] = {
         "   wraps\n\n| col | col |\n|-----|-----|\n| a | b |\n\n> Note\n\n```\n$ run\n```\n"
     ),
     "deep nesting": "".join("  " * i + "- item\n" for i in range(30)) + "> " * 30 + "deep\n",
+    "deep mixed": "".join(
+        "> " * (i % 7)
+        + "  " * (i % 5)
+        + ["- a", "1. b", "```", "# h", "| a | b |", "|-|-|", "", "    code", "text"][i % 9]
+        + "\n"
+        for i in range(400)
+    ),
     "ends with spaces": "text\n   ",
     "only blank": "\n\n  \n",
 }
@@ -138,6 +147,10 @@ def test_loader_marks_front_matter_and_keeps_line_numbers(make_seeds: MakeSeeds)
 def test_pathological_nesting_is_plain_text() -> None:
     body = "> " * 300 + "deep\n- x\n"
     assert markdown_blocks(body) == []
+
+
+def test_the_html_comment_sequence_is_markdown_its() -> None:
+    assert HTML_SEQUENCES[markdown_kinds._HTML_COMMENT][0].pattern == "^<!--"
 
 
 def test_blanks_are_the_white_space_of_the_rule_patterns() -> None:
@@ -188,6 +201,11 @@ _PIECES = [
     "?>",
     "[a]: /u",
     "\\|",
+    "\xa0",
+    "\u2003",
+    "\\",
+    "]:",
+    '"t"',
 ]
 
 

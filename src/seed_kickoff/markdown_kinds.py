@@ -4,9 +4,9 @@ This follows markdown-it's CommonMark block parser with GFM tables (the referenc
 with) rule for rule: the same line arrays, the same order of rules, the same container and
 laziness handling, the same nesting limit. What it leaves out is what a line's kind does not
 need: tokens, inline content, the text of code blocks, link reference storage, debug logging.
-That makes it about ten times cheaper. One simplification: a link reference definition is
-recognised on a single line only (a title on the next line is then read as paragraph text, which
-has the same kind).
+That makes it about ten times cheaper. One simplification: a link reference definition (whose
+lines keep the kind of their container, as a paragraph's would) is followed over at most 8 lines
+and matched by one regular expression (parentheses in its destination nest one level deep).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from itertools import accumulate, compress, repeat
 from operator import add, sub
 
+from markdown_it.common.utils import MD_TRIM_CHARS  # white space its table cells are trimmed of
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
 from seed_kickoff.model import LineKind
@@ -24,22 +25,18 @@ _MAX_NESTING = 20
 # Characters that can start a block which interrupts a paragraph (a table needs a '|' instead).
 _INTERRUPTS = frozenset("`~>*-_+0123456789<#")
 _HR = re.compile(r"([*_-])[ \t]*(?:\1[ \t]*){2,}$")
-# What a list item's text may not start with to be a plain paragraph (see one_line_item).
+# First characters of every block but a paragraph (a table aside, which needs a '|').
 _NOT_PLAIN = frozenset("`~>*-_+0123456789[<#")
 _ORDERED = re.compile(r"[0-9]{1,9}[.)](?=[ \t]|$)")
 _DELIMITER_CELL = re.compile(r":?-+:?")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
-# CommonMark white space for trimming (markdown-it's mdTrim).
-_TRIM = "".join(
-    chr(c) for c in (9, 10, 11, 12, 13, 32, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x3000)
-)
 # A link reference definition; it may run over a few lines (label, destination, title), which
 # reference() joins as markdown-it does.
 _REFERENCE = re.compile(
     r"\[((?:[^\[\]\\]|\\[\s\S])*)\]:[ \t]*\n?[ \t]*"
     r"(?!(?i:javascript|vbscript|file):|(?i:data):(?!(?i:image/(?:gif|png|jpeg|webp);)))"
-    r"(?:<[^<>\n\\]*>|(?:[^\s<()\x00-\x1f]|\([^\s()\x00-\x1f]*\))"
-    r"(?:[^\s()\x00-\x1f]|\([^\s()\x00-\x1f]*\))*)"
+    r"(?:<(?:\\[^\n]|[^<>\n\\])*>|(?:\\[^\n]|[^ \\<()\x00-\x1f\x7f]|\((?:\\[^\n]|[^ \\()\x00-\x1f\x7f])*\))"
+    r"(?:\\[^\n]|[^ \\()\x00-\x1f\x7f]|\((?:\\[^\n]|[^ \\()\x00-\x1f\x7f])*\))*)"
     r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)"
     r"(?:\"(?:[^\"\\]|\\[\s\S])*\"|'(?:[^'\\]|\\[\s\S])*'|\((?:[^()\\]|\\[\s\S])*\)))?"
     r"[ \t]*(?=\n|$)"
@@ -132,6 +129,9 @@ class _Parser:
             self.code(line, end)
             return
         ch = self.src[pos]
+        if ch not in _NOT_PLAIN:  # most blocks: no other rule can start with this character
+            self.paragraph(line, end)
+            return
         if ch in "`~" and self.fence_open(line) and self.fence(line, end):
             return
         if ch == ">":
@@ -240,7 +240,7 @@ class _Parser:
         cells = delimiter.split("|")
         aligns = 0
         for i, cell in enumerate(cells):
-            cell = cell.strip(_TRIM)
+            cell = cell.strip(MD_TRIM_CHARS)
             if not cell:
                 if i == 0 or i == len(cells) - 1:
                     continue
@@ -248,7 +248,7 @@ class _Parser:
             if not _DELIMITER_CELL.fullmatch(cell):
                 return 0
             aligns += 1
-        header = src[self.b[line] + self.t[line] : self.e[line]].strip(_TRIM)
+        header = src[self.b[line] + self.t[line] : self.e[line]].strip(MD_TRIM_CHARS)
         if "|" not in header or self.s[line] - self.blk >= 4:
             return 0
         columns = _cell_count(header)
@@ -323,8 +323,11 @@ class _Parser:
             return False
         if s[start] - self.blk >= 4 or not 0 <= s[nxt] < self.blk or self.empty(nxt):
             return False
-        self.parent = "paragraph"  # as the paragraph rule leaves it
-        return self.ends_paragraph(nxt, end)
+        old_parent, self.parent = self.parent, "paragraph"
+        if self.ends_paragraph(nxt, end):
+            return True  # the paragraph rule leaves the parent type at "paragraph"
+        self.parent = old_parent
+        return False
 
     # -- block rules -----------------------------------------------------------------------
 
@@ -450,7 +453,7 @@ class _Parser:
             ch = self.src[pos] if pos < self.e[line] else ""
             if ch in _INTERRUPTS and self.ends_block(line, ch):
                 break
-            text = self.src[pos : self.e[line]].strip(_TRIM)
+            text = self.src[pos : self.e[line]].strip(MD_TRIM_CHARS)
             if not text or self.s[line] - self.blk >= 4:
                 break
             missing += columns - _cell_count(text)
