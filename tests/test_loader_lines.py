@@ -53,3 +53,24 @@ def test_load_seed_refuses_links_out_of_the_seeds_dir(tmp_path: Path) -> None:
     assert out.problem == ("unreadable", "leads outside the seeds dir; not read")
     assert load_seed(seeds, "in.md").problem is None
     assert load_seed(seeds, "inside.md").lines[0] == "# Inside"
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "words"),
+    [
+        ("title: !!int x\n", 1, "invalid literal for int()"),
+        ("when: !!timestamp 2020-13-45\n", 1, "month must be in 1..12"),
+        ("key: @value\n", 2, "found character '@' that cannot start any token"),
+        ("a: *unknown\n", 2, "found undefined alias 'unknown'"),
+    ],
+)
+def test_front_matter_errors_are_warnings_with_the_parsers_words(
+    front: str, line: int, words: str
+) -> None:
+    doc = load_bytes(
+        "a.md", f"---\n{front}---\n# Spec\n\nThe tool must work.\n".encode(), "markdown"
+    )
+    assert doc.problem is None and doc.title == "Spec"
+    found = [f for f in doc.findings if f.code == "front-matter"]
+    assert len(found) == 1 and found[0].line == line
+    assert words in found[0].message and found[0].message.startswith("malformed front matter (")
