@@ -32,15 +32,19 @@ _DELIMITER_CELL = re.compile(r":?-+:?")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 # A link reference definition; it may run over a few lines (label, destination, title), which
 # reference() joins as markdown-it does.
+_RAW_CHAR = r"(?:\\[^\n]|[^ \\()\x00-\x1f\x7f]|\((?:\\[^\n]|[^ \\()\x00-\x1f\x7f])*\))"
+_RAW_DESTINATION = rf"(?![<]){_RAW_CHAR}+"
+_TITLE = r"(?:\"(?:[^\"\\]|\\[\s\S])*\"|'(?:[^'\\]|\\[\s\S])*'|\((?:[^()\\]|\\[\s\S])*\))"
 _REFERENCE = re.compile(
     r"\[((?:[^\[\]\\]|\\[\s\S])*)\]:[ \t]*\n?[ \t]*"
     r"(?!(?i:javascript|vbscript|file):|(?i:data):(?!(?i:image/(?:gif|png|jpeg|webp);)))"
-    r"(?:<(?:\\[^\n]|[^<>\n\\])*>|(?:\\[^\n]|[^ \\<()\x00-\x1f\x7f]|\((?:\\[^\n]|[^ \\()\x00-\x1f\x7f])*\))"
-    r"(?:\\[^\n]|[^ \\()\x00-\x1f\x7f]|\((?:\\[^\n]|[^ \\()\x00-\x1f\x7f])*\))*)"
-    r"(?:(?:[ \t]+|[ \t]*\n[ \t]*)"
-    r"(?:\"(?:[^\"\\]|\\[\s\S])*\"|'(?:[^'\\]|\\[\s\S])*'|\((?:[^()\\]|\\[\s\S])*\)))?"
-    r"[ \t]*(?=\n|$)"
+    # A backslash ending the line escapes the newline: the destination, and the definition, end.
+    rf"(?:(?:{_RAW_DESTINATION})?\\(?=\n|$)"
+    rf"|(?:<(?:\\[^\n]|[^<>\n\\])*>|{_RAW_DESTINATION})"
+    rf"(?:(?:[ \t]+|[ \t]*\n[ \t]*){_TITLE})?[ \t]*(?=\n|$))"
 )
+# The start of a definition's label: closed by ']:' on its first line, or going on to the next.
+_LABEL_START = re.compile(r"\[(?:[^\[\]\\]|\\.)*(?:\]:|\\?$)")
 # Lines a reference definition may run over before it is not worth following.
 _REFERENCE_LINES = 8
 _HTML_STARTS = [(start, can_interrupt) for start, _, can_interrupt in HTML_SEQUENCES]
@@ -295,6 +299,9 @@ class _Parser:
         """markdown-it's reference rule: the definition's text is joined from the lines that may
         continue it, then matched at once."""
         b, t, e = self.b, self.t, self.e
+        # Most '[' lines are links: a label closed by ']' without ':' is no definition.
+        if not _LABEL_START.match(self.src, b[start] + t[start], e[start]):
+            return False
         parts = [self.src[b[start] + t[start] : e[start]]]
         line = start + 1
         old_parent = self.parent
@@ -312,22 +319,33 @@ class _Parser:
         self.line = start + match.group().count("\n") + 1
         return True
 
-    def one_line_item(self, start: int, content: int, end: int) -> bool:
-        """Whether the list item whose text starts at ``content`` is a one-line paragraph that
-        the next line (another item, say) ends: what tokenize would find, found faster."""
+    def one_line_item(self, start: int, content: int, end: int) -> int:
+        """Where the list item whose text starts at ``content`` ends if that text is a one-line
+        paragraph that the next line (another item, a blank line, ...) ends and nothing else
+        follows inside the item; else -1. What tokenize would find, found faster."""
         src, s, nxt = self.src, self.s, start + 1
         emax = self.e[start]
         if content >= emax or nxt >= end or self.level >= _MAX_NESTING:
-            return False
+            return -1
         if src[content] in _NOT_PLAIN or src.find("|", content, emax) >= 0:
-            return False
-        if s[start] - self.blk >= 4 or not 0 <= s[nxt] < self.blk or self.empty(nxt):
-            return False
-        old_parent, self.parent = self.parent, "paragraph"
-        if self.ends_paragraph(nxt, end):
-            return True  # the paragraph rule leaves the parent type at "paragraph"
+            return -1
+        if s[start] - self.blk >= 4:
+            return -1
+        old_parent, self.parent = self.parent, "paragraph"  # as the paragraph rule leaves it
+        if self.empty(nxt):
+            # tokenize steps over the blank line, then stops at the next line outside the item.
+            line = nxt + 1
+            if line < end:
+                while line < self.line_max and self.empty(line):
+                    line += 1
+                if line < end and s[line] >= self.blk:
+                    self.parent = old_parent
+                    return -1
+            return line
+        if 0 <= s[nxt] < self.blk and self.ends_paragraph(nxt, end):
+            return nxt
         self.parent = old_parent
-        return False
+        return -1
 
     # -- block rules -----------------------------------------------------------------------
 
@@ -574,8 +592,8 @@ class _Parser:
             s[start] = offset
             if content >= emax and self.empty(start + 1):
                 self.line = min(self.line + 2, end)
-            elif self.one_line_item(start, content, end):
-                self.line = start + 1
+            elif (item_end := self.one_line_item(start, content, end)) >= 0:
+                self.line = item_end
             else:
                 self.tokenize(start, end)
             self.blk = self.list_indent
