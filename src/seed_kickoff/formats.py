@@ -10,7 +10,6 @@ import io
 import re
 import warnings
 from collections.abc import Iterator
-from functools import cache
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
@@ -23,16 +22,10 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 
-@cache
-def _markdown() -> MarkdownIt:
-    from markdown_it import MarkdownIt  # costs start-up time: only Markdown seeds need it
-
-    # Only block structure is needed (each line's kind); inline parsing would double the cost.
-    return MarkdownIt("commonmark").enable("table").disable("inline")
-
-
 # Markdown nested deeper than this is not a document people wrote; parse it as plain text instead.
 _MAX_MD_NESTING = 200
+# Searched from each newline: a literal first character lets the engine skip ahead.
+_TOO_DEEP = re.compile(rf"\n[ >*+-]{{{_MAX_MD_NESTING}}}")
 
 _UNDERLINE = re.compile(r"^\s*([=\-~^\"'`#*+:._])\1{2,}\s*$")
 _TEXT_LIST = re.compile(r"^\s*(?:[-*•◦‣+]|\(?[0-9]{1,3}[.)]|\(?[a-z][.)])\s+\S")
@@ -53,8 +46,12 @@ def parse_text(rel: str, text: str, fmt: str) -> Document:
     return _parse_plain(rel, text, fmt)
 
 
+_BLANK_OR_TEXT: dict[bool, LineKind] = {False: "blank", True: "text"}
+
+
 def _blank_kinds(lines: list[str]) -> list[LineKind]:
-    return ["blank" if not line.strip() else "text" for line in lines]
+    # C-level maps: this runs over every line of every seed.
+    return list(map(_BLANK_OR_TEXT.__getitem__, map(bool, map(str.strip, lines))))
 
 
 def _first_heading(lines: list[str], kinds: list[LineKind]) -> str | None:
@@ -77,37 +74,25 @@ def _parse_markdown(rel: str, text: str) -> Document:
     lines = text.split("\n")
     fm = split_front_matter(text, rel)
     kinds = _blank_kinds(lines)
-    for i in range(min(fm.lines, len(lines))):
-        kinds[i] = "meta"
-    body = "\n" * fm.lines + "\n".join(lines[fm.lines :])
-    headings = headings_only(lines, fm.lines)  # most small seeds: markdown-it is not needed
+    n = len(lines)
+    if fm.lines:
+        kinds[: fm.lines] = ["meta"] * min(fm.lines, n)
+        # The front matter's lines stay in the body as empty lines, so line numbers hold.
+        rest = text.split("\n", fm.lines)
+        body = "\n" * fm.lines + (rest[fm.lines] if len(rest) > fm.lines else "")
+    else:
+        body = text
+    headings = headings_only(lines, fm.lines)  # most small seeds: no block parser needed
     for i in headings or ():
         kinds[i] = "heading"
-    tokens = markdown_tokens(_markdown(), body) if headings is None else []
-    for tok in tokens:
-        if tok.map is None or tok.nesting == -1:
-            continue
-        start, end = tok.map
-        kind: LineKind | None = None
-        if tok.type == "heading_open":
-            kind = "heading"
-        elif tok.type in ("fence", "code_block"):
-            kind = "code"
-        elif tok.type == "table_open":
-            kind = "table"
-        elif tok.type == "list_item_open":
-            kind = "list"
-        elif tok.type == "blockquote_open":
-            kind = "quote"
-        elif tok.type == "html_block":
-            kind = "meta" if tok.content.lstrip().startswith("<!--") else None
-        if kind is None:
-            continue
-        for i in range(start, min(end, len(lines))):
-            if kinds[i] == "blank" and kind not in ("code",):
-                continue
-            # Inner blocks override outer ones: a heading inside a list stays a heading.
-            kinds[i] = kind
+    for kind, start, end in markdown_blocks(body) if headings is None else ():
+        end = min(end, n)
+        if kind == "code":
+            kinds[start:end] = ["code"] * (end - start)
+        else:
+            # Inner blocks come later and override outer ones: a heading inside a list stays a
+            # heading. Blank lines stay blank, except in code.
+            kinds[start:end] = [k if k == "blank" else kind for k in kinds[start:end]]
     title = _str(fm.data.get("title")) or _first_heading(lines, kinds) or _first_line(lines, kinds)
     return Document(
         rel,
@@ -118,6 +103,19 @@ def _parse_markdown(rel: str, text: str) -> Document:
         source=_str(fm.data.get("source")),
         findings=list(fm.findings),
     )
+
+
+def markdown_blocks(body: str) -> list[tuple[LineKind, int, int]]:
+    """The blocks that give lines a kind (see markdown_kinds), or none when the nesting is
+    pathological (the text is then taken as plain lines)."""
+    if not _nesting_ok(body):
+        return []
+    from seed_kickoff.markdown_kinds import block_kinds  # imports markdown-it's tables: lazily
+
+    try:
+        return block_kinds(body)
+    except RecursionError:
+        return []
 
 
 def markdown_tokens(md: MarkdownIt, body: str) -> list[Token]:
@@ -133,11 +131,7 @@ def markdown_tokens(md: MarkdownIt, body: str) -> list[Token]:
 
 def _nesting_ok(body: str) -> bool:
     """Refuse pathological nesting (thousands of '>' or list markers) before markdown-it recurses."""
-    deepest = 0
-    for line in body.split("\n"):
-        stripped = line.lstrip(" >*-+")
-        deepest = max(deepest, len(line) - len(stripped))
-    return deepest < _MAX_MD_NESTING
+    return _TOO_DEEP.match("\n" + body[:_MAX_MD_NESTING]) is None and not _TOO_DEEP.search(body)
 
 
 def _str(value: object) -> str | None:

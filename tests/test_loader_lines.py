@@ -1,0 +1,76 @@
+"""Loader fast paths give the same lines as the plain per-line way."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from seed_kickoff.loader import _MAX_BLANK_RUN, _shorten_blank_runs, load_bytes, load_seed
+
+RUNS = (
+    "# Title\n\nshort  run\n"
+    + "a"
+    + " " * 40
+    + "b"
+    + "\t" * 50
+    + "c\n\n"
+    + " " * 33
+    + "\n"
+    + "x\u3000\t \xa0" * 20
+    + "y\n"
+    + " " * _MAX_BLANK_RUN
+    + "z\nend"
+)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text", "rst"])
+def test_long_blank_runs_are_cut_on_their_own_lines_only(fmt: str) -> None:
+    doc = load_bytes("s", RUNS.encode(), fmt)
+    expected = [_shorten_blank_runs(line) for line in RUNS.split("\n")]
+    assert doc.lines == expected
+    assert doc.lines[3] == "a" + " " * _MAX_BLANK_RUN + "b" + "\t" * _MAX_BLANK_RUN + "c"
+    assert doc.lines[2] == "short  run" and doc.lines[-2] == " " * _MAX_BLANK_RUN + "z"
+
+
+def test_long_blank_runs_are_cut_in_html_text() -> None:
+    doc = load_bytes("s.html", f"<p>a{'&#32;' * 50}b</p>\n<p>c</p>\n".encode(), "html")
+    assert doc.lines[0] == "a" + " " * _MAX_BLANK_RUN + "b"
+    assert doc.lines[1] == "c"
+
+
+def test_load_seed_refuses_links_out_of_the_seeds_dir(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    twin = tmp_path / "seeds-twin"  # shares the seeds dir's name as a prefix
+    seeds.mkdir()
+    twin.mkdir()
+    (twin / "secret.md").write_text("# Secret\n", encoding="utf-8")
+    (seeds / "inside.md").write_text("# Inside\n", encoding="utf-8")
+    os.symlink(twin / "secret.md", seeds / "out.md")
+    os.symlink(seeds / "inside.md", seeds / "in.md")
+    out = load_seed(seeds, "out.md")
+    assert out.problem == ("unreadable", "leads outside the seeds dir; not read")
+    assert load_seed(seeds, "in.md").problem is None
+    assert load_seed(seeds, "inside.md").lines[0] == "# Inside"
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "words"),
+    [
+        ("title: !!int x\n", 1, "invalid literal for int()"),
+        ("when: !!timestamp 2020-13-45\n", 1, "month must be in 1..12"),
+        ("key: @value\n", 2, "found character '@' that cannot start any token"),
+        ("a: *unknown\n", 2, "found undefined alias 'unknown'"),
+    ],
+)
+def test_front_matter_errors_are_warnings_with_the_parsers_words(
+    front: str, line: int, words: str
+) -> None:
+    doc = load_bytes(
+        "a.md", f"---\n{front}---\n# Spec\n\nThe tool must work.\n".encode(), "markdown"
+    )
+    assert doc.problem is None and doc.title == "Spec"
+    found = [f for f in doc.findings if f.code == "front-matter"]
+    assert len(found) == 1 and found[0].line == line
+    assert words in found[0].message and found[0].message.startswith("malformed front matter (")
