@@ -64,7 +64,7 @@ def analyse(doc: Document, ruleset: RuleSet) -> Analysis:
     for rule, patterns, scope, needs in zip(
         ruleset.rules, rules_plan.plans, rules_plan.scopes, rules_plan.needs, strict=True
     ):
-        if needs is not None and scanner.safe and needs.isdisjoint(present):
+        if needs is not None and scanner.safe and present.isdisjoint(needs):
             continue  # none of its key words is in the text: the rule cannot match
         scanner.scan(rule, patterns, scope, result)
     result.signals.sort(key=lambda s: (s.line, s.rule))
@@ -301,7 +301,11 @@ class _Scanner:
 
         Patterns are compiled here, on first use: most never are in a run over a few seeds.
         """
-        if self.safe and pattern.keys is not None and pattern.keys.isdisjoint(self.key_lines):
+        if (
+            self.safe
+            and pattern.keys is not None
+            and self.key_lines.keys().isdisjoint(pattern.keys)
+        ):
             return  # none of its key words is in the text
         use_lowered = self.safe and pattern.lowered_source is not None
         if pattern.anchored and (not self.safe or not pattern.rare_keys):
