@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark kickoff against the floor, in one run, and print the ratios issue 8 asks for.
 
-    python bench/run.py [--seeds 1000] [--big 10000] [--corpus DIR] [--jobs 2] [--quick]
+    python bench/run.py [--seeds 1000] [--big 10000] [--corpus DIR] [--jobs auto] [--quick]
 
 Seed trees are built in a temporary directory from copies (hard links) of the corpus documents,
 ``../shared/corpus/docs`` by default, or, when there is no corpus, from a synthetic set the script
@@ -125,7 +125,9 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=1000, help="seeds for the throughput test")
     parser.add_argument("--big", type=int, default=10000, help="seeds for the memory/scale test")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="documents to copy")
-    parser.add_argument("--jobs", type=int, default=2, help="also time check --jobs N (0: skip)")
+    parser.add_argument(
+        "--jobs", default="auto", help="also time check --jobs N|auto, kickoff's default (0: skip)"
+    )
     parser.add_argument("--repeat", type=int, default=5, help="start-up runs (best is kept)")
     parser.add_argument("--quick", action="store_true", help="skip the --big tree")
     parser.add_argument(
@@ -155,7 +157,7 @@ def main() -> None:
             origin = "synthetic set (no corpus found)"
         print(f"kickoff benchmark · python {sys.version.split()[0]} · {os.cpu_count()} CPUs")
         print(f"seeds: {origin} ({len(sources)} distinct documents)")
-        print(f"timed: {' '.join(kickoff)} check SEEDS --format {args.format}\n")
+        print(f"timed: {' '.join(kickoff)} check SEEDS --format {args.format} --jobs 1\n")
 
         # start-up
         one = work / "one"
@@ -186,14 +188,15 @@ def main() -> None:
             total = build_tree(sources, count, tree)
             mb = total / 1e6
             bare = run([sys.executable, "-c", BARE, str(tree)])
-            check = run([*kickoff, "check", str(tree), "--format", args.format])
+            # one process: the CPU ratio compares like with like
+            check = run([*kickoff, "check", str(tree), "--format", args.format, "--jobs", "1"])
             print(
                 f"{count:5d} {mb:6.1f}   {bare.wall:6.2f} / {bare.cpu:6.2f}"
                 f"     {check.wall:6.2f} / {check.cpu:6.2f}"
                 f"     {check.wall / bare.wall:5.2f} / {check.cpu / bare.cpu:5.2f}"
                 f"     {check.cpu / mb:8.3f}   {check.rss_mb:8.1f}"
             )
-            if count == args.seeds and args.jobs > 1:
+            if count == args.seeds and args.jobs != "0":
                 jobs = run(
                     [
                         *kickoff,

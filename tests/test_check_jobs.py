@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import pytest
+
+import seed_kickoff.check as check_module
 from conftest import MakeSeeds
 from test_cli_check import invoke
 
@@ -24,5 +28,39 @@ def test_jobs_give_the_same_report_in_the_same_order(make_seeds: MakeSeeds) -> N
 
 
 def test_jobs_must_be_positive(make_seeds: MakeSeeds) -> None:
-    code, _, err = invoke(["check", str(make_seeds({"a.md": "# A\n"})), "--jobs", "0"])
-    assert code == 2 and "jobs" in err
+    for bad in ("0", "-1", "many"):
+        code, _, err = invoke(["check", str(make_seeds({"a.md": "# A\n"})), "--jobs", bad])
+        assert code == 2 and "jobs" in err
+
+
+def test_jobs_auto_is_the_default_and_one_process_for_a_small_run(
+    make_seeds: MakeSeeds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds = make_seeds(
+        {f"s{n}.md": f"# Tool {n}\n\nThe tool must parse {n} files.\n" for n in range(5)}
+    )
+    started: list[int] = []
+    real_pool = check_module._judge_in_pool
+
+    def spy(*args: Any) -> Any:
+        started.append(args[-1])
+        return real_pool(*args)
+
+    monkeypatch.setattr(check_module, "_judge_in_pool", spy)
+    default = invoke(["check", str(seeds), "--format", "json"])
+    assert started == []  # 5 seeds: auto means one process
+    monkeypatch.setattr(check_module, "AUTO_MIN_SEEDS", 2)
+    monkeypatch.setattr(check_module.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    auto = invoke(["check", str(seeds), "--format", "json", "--jobs", "auto"])
+    assert auto == default  # same report from two processes
+    assert started == [2]
+
+
+def test_auto_jobs_follows_the_cpus_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert check_module.auto_jobs(check_module.AUTO_MIN_SEEDS - 1) == 1
+    monkeypatch.setattr(check_module.os, "sched_getaffinity", lambda _: {0, 1, 2}, raising=False)
+    assert check_module.auto_jobs(1000) == 3
+    monkeypatch.setattr(
+        check_module.os, "sched_getaffinity", lambda _: set(range(64)), raising=False
+    )
+    assert check_module.auto_jobs(1000) == check_module.AUTO_MAX_JOBS

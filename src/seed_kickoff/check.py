@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ class CheckOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     ruleset: RuleSet | None = None
     waivers: list[Waiver] = field(default_factory=list)
-    jobs: int = 1  # processes judging seeds; results keep the index order
+    jobs: int = 1  # processes judging seeds (AUTO_JOBS: by the CPUs and seeds); index order kept
     topics: bool = False  # extract key topics of non-spec seeds (only the questions ask them)
 
 
@@ -78,11 +79,14 @@ def iter_seed_results(
 ) -> Iterator[SeedResult]:
     """Judge seeds one at a time, in index order; no seed's text outlives its judgement.
 
-    With ``jobs`` > 1 the seeds are judged in that many processes, still yielded in index order.
+    With ``jobs`` > 1 the seeds are judged in that many processes, still yielded in index order;
+    with ``AUTO_JOBS``, see ``auto_jobs``.
     """
     listed = {entry.path for entry in index.entries}
     titles = {entry.path: entry.title for entry in index.entries}
     tasks = [(rel, rel in listed) for rel in index.seeds]
+    if jobs == AUTO_JOBS:
+        jobs = auto_jobs(len(tasks))
     if jobs > 1 and len(tasks) > 1:
         results = _judge_in_pool(seeds_dir, ruleset, max_bytes, topics, tasks, jobs)
     else:
@@ -91,6 +95,25 @@ def iter_seed_results(
         if result.title is None:
             result.title = titles.get(result.path)
         yield result
+
+
+AUTO_JOBS = 0
+# Below this many seeds one process is faster than starting a pool.
+AUTO_MIN_SEEDS = 200
+# Processes auto never exceeds: more only add memory on a big machine shared with other jobs.
+AUTO_MAX_JOBS = 8
+
+
+def auto_jobs(seeds: int) -> int:
+    """Processes for a run of ``seeds``: one per CPU this process may use (at most
+    AUTO_MAX_JOBS), or one for fewer than AUTO_MIN_SEEDS seeds."""
+    if seeds < AUTO_MIN_SEEDS:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))  # what a container or taskset allows, not the host
+    except AttributeError:  # not on macOS or Windows
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, AUTO_MAX_JOBS))
 
 
 def _judge_one(

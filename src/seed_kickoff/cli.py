@@ -96,6 +96,16 @@ def config_options(command: Any) -> Any:
     )(command)
 
 
+def _jobs(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """A number of processes, or "auto" (0: the library's AUTO_JOBS)."""
+    text = value.strip().lower()
+    if text == "auto":
+        return 0
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    raise click.BadParameter(f"{value!r} is not a number of processes (1 or more) or 'auto'")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="kickoff")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
@@ -128,7 +138,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="Also write or update the questions checklist FILE.",
 )
 @click.option(
-    "-j", "--jobs", type=click.IntRange(min=1), default=1, help="Judge seeds in N processes."
+    "-j",
+    "--jobs",
+    metavar="N|auto",
+    callback=_jobs,
+    default="auto",
+    show_default=True,
+    help="Judge seeds in N processes; auto: one per CPU (up to 8) from 200 seeds on.",
 )
 @config_options
 def check(
@@ -152,7 +168,7 @@ def check(
     overrides = Overrides(seeds_dir, min_specs, count_partial, rule_packs, disable, max_bytes)
     settings = resolve_settings(overrides, config)
     options = settings.check_options()  # rules loaded once, for the judgement and the questions
-    options.jobs = jobs
+    options.jobs = jobs  # 0 is AUTO_JOBS
     options.topics = questions_file is not None or fmt == "html"
     from seed_kickoff.report.progress import progress_for
 
