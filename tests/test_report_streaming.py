@@ -147,6 +147,21 @@ def test_check_seeds_holds_one_seed_at_a_time(make_seeds: MakeSeeds) -> None:
     assert len(alive) == 10 and max(alive) <= 2
 
 
+def test_store_stays_in_memory_when_no_temporary_file_can_be_made(
+    mixed: CheckResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module, "IN_MEMORY_BYTES", 0)
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    seeds = list(mixed.seeds) * 2
+    store = store_of(seeds)
+    assert not store.on_disk and list(store) == seeds
+
+
 @pytest.mark.parametrize("in_memory_bytes", [1 << 20, 0, 5000])
 def test_store_is_a_read_only_sequence(
     mixed: CheckResult, monkeypatch: pytest.MonkeyPatch, in_memory_bytes: int

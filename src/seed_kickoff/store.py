@@ -26,6 +26,7 @@ class SeedStore(Sequence[SeedResult]):
         # In memory until it grows past IN_MEMORY_BYTES, then a temporary file open for the
         # store's life (closed by close(), or when the store is collected).
         self._file: io.BytesIO | IO[bytes] = io.BytesIO()
+        self._spill_at = IN_MEMORY_BYTES
         self._offsets = array("q", [0])  # seed i is the bytes offsets[i]:offsets[i + 1]
         self.summaries: list[SeedSummary] = []
 
@@ -34,7 +35,7 @@ class SeedStore(Sequence[SeedResult]):
         self._file.seek(self._offsets[-1])
         self._file.write(blob)
         self._offsets.append(self._offsets[-1] + len(blob))
-        if isinstance(self._file, io.BytesIO) and self._offsets[-1] > IN_MEMORY_BYTES:
+        if isinstance(self._file, io.BytesIO) and self._offsets[-1] > self._spill_at:
             self._spill()
         self.summaries.append(result.summary())
 
@@ -65,8 +66,14 @@ class SeedStore(Sequence[SeedResult]):
         import tempfile  # only runs of more than a few hundred seeds use the disk
 
         assert isinstance(self._file, io.BytesIO)
-        spilled = tempfile.TemporaryFile(prefix="kickoff-seeds-")  # noqa: SIM115
-        spilled.write(self._file.getbuffer())
+        try:
+            spilled = tempfile.TemporaryFile(prefix="kickoff-seeds-")  # noqa: SIM115
+            spilled.write(self._file.getbuffer())
+        except OSError:
+            # No writable temporary directory (or a full one): stay in memory, correct but not
+            # flat, and try again after the next megabyte.
+            self._spill_at = self._offsets[-1] + IN_MEMORY_BYTES
+            return
         self._file = spilled
 
     @property
