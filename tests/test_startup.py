@@ -154,6 +154,7 @@ NEVER_ON_THE_SMALL_PATH = (
     "importlib.resources",
     "concurrent.futures",
     "tempfile",
+    "html.parser",
     "seed_kickoff.report.sarif",
     "seed_kickoff.report.junit",
     "seed_kickoff.report.html",

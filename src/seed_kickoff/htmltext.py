@@ -1,0 +1,93 @@
+"""The visible text of an HTML seed, each piece on the source line it came from."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from seed_kickoff.model import LineKind
+
+_HTML_SKIP = frozenset(
+    {"script", "style", "head", "template", "noscript", "svg", "iframe", "object"}
+)
+_HTML_KIND: dict[str, LineKind] = {
+    "h1": "heading",
+    "h2": "heading",
+    "h3": "heading",
+    "h4": "heading",
+    "h5": "heading",
+    "h6": "heading",
+    "pre": "code",
+    "code": "code",
+    "li": "list",
+    "dt": "list",
+    "table": "table",
+    "blockquote": "quote",
+}
+_HTML_VOID = frozenset(
+    {"br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
+)
+
+
+class _VisibleText(HTMLParser):
+    """Collects visible text, placed on the source line it came from."""
+
+    def __init__(self, line_count: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[list[str]] = [[] for _ in range(line_count)]
+        self.kinds: list[LineKind] = ["blank"] * line_count
+        self.stack: list[str] = []
+        self.skip_depth = 0
+        self.title: str | None = None
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HTML_VOID:
+            return
+        if tag in _HTML_SKIP:
+            self.skip_depth += 1
+        if tag == "title":
+            self._in_title = True
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HTML_VOID or tag not in self.stack:
+            return
+        while self.stack:
+            top = self.stack.pop()
+            if top in _HTML_SKIP:
+                self.skip_depth -= 1
+            if top == "title":
+                self._in_title = False
+            if top == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title and self.title is None and data.strip():
+            self.title = " ".join(data.split())[:200]
+        if self.skip_depth > 0 or not data.strip():
+            return
+        kind: LineKind = "text"
+        for tag in reversed(self.stack):
+            if tag in _HTML_KIND:
+                kind = _HTML_KIND[tag]
+                break
+        line = self.getpos()[0] - 1
+        for offset, piece in enumerate(data.split("\n")):
+            number = line + offset
+            if number >= len(self.parts) or not piece.strip():
+                continue
+            self.parts[number].append(piece.strip() if kind != "code" else piece.rstrip())
+            if self.kinds[number] in ("blank", "text"):
+                self.kinds[number] = kind
+
+
+def visible_lines(text: str) -> tuple[list[str], list[LineKind], str | None]:
+    """One entry per source line: its visible text, its kind, and the document's <title>."""
+    line_count = text.count("\n") + 1
+    parser = _VisibleText(line_count)
+    try:
+        parser.feed(text)
+        parser.close()
+    except (AssertionError, ValueError, RecursionError):
+        pass  # html.parser gives up on some broken markup; keep what it read so far
+    return [" ".join(parts) for parts in parser.parts], parser.kinds, parser.title
