@@ -307,6 +307,10 @@ class _Scanner:
             and self.key_lines.keys().isdisjoint(pattern.keys)
         ):
             return  # none of its key words is in the text
+        if self.safe and pattern.keys is None and pattern.needles is not None:
+            text = self.lowered
+            if not any(needle in text for needle in pattern.needles):
+                return  # none of the literal texts one of which every match holds
         use_lowered = self.safe and pattern.lowered_source is not None
         if pattern.anchored and (not self.safe or not pattern.rare_keys):
             # one pass in the engine from newline to newline, cheaper than common key words
