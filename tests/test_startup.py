@@ -102,13 +102,18 @@ def test_every_builtin_pattern_compiles() -> None:
         assert rule.unless is None or rule.unless.pattern == rule.unless_source
 
 
-def test_a_user_pack_with_a_bad_unless_fails_at_load(tmp_path: Path) -> None:
+def team_pack(tmp_path: Path, rule_id: str, extra: str) -> Path:
+    """A user pack of one goal rule with the YAML lines ``extra`` (pattern, unless, case...)."""
     pack = tmp_path / "team.yaml"
     pack.write_text(
-        "rules:\n  - id: team.bad\n    dimension: goal\n    pattern: ok\n"
-        "    unless: '[unclosed'\n    message: m\n",
+        f"rules:\n  - id: {rule_id}\n    dimension: goal\n{extra}    message: m\n",
         encoding="utf-8",
     )
+    return pack
+
+
+def test_a_user_pack_with_a_bad_unless_fails_at_load(tmp_path: Path) -> None:
+    pack = team_pack(tmp_path, "team.bad", "    pattern: ok\n    unless: '[unclosed'\n")
     with pytest.raises(RulePackError, match=r"team\.bad.*invalid regular expression"):
         load_rules([pack])
     with pytest.raises(RulePackError, match="invalid regular expression"):
@@ -127,12 +132,7 @@ def test_a_broken_pattern_compiled_lazily_still_names_its_rule() -> None:
 
 
 def test_case_sensitive_rules_keep_their_flags(tmp_path: Path) -> None:
-    pack = tmp_path / "team.yaml"
-    pack.write_text(
-        "rules:\n  - id: team.caps\n    dimension: goal\n    pattern: MUST\n"
-        "    case: sensitive\n    message: m\n",
-        encoding="utf-8",
-    )
+    pack = team_pack(tmp_path, "team.caps", "    pattern: MUST\n    case: sensitive\n")
     (rule,) = load_pack(pack)[1]
     assert rule.patterns[0].search("MUST") and not rule.patterns[0].search("must")
 
