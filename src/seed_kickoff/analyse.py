@@ -36,7 +36,7 @@ from seed_kickoff.scanplan import (
 # Signals kept per rule and document: enough to explain, not a copy of a long document.
 MAX_SIGNALS_PER_RULE = 12
 _EXCERPT = 160
-# Words whose patterns are remembered across documents.
+# Words whose key words are remembered across documents.
 _MAX_KNOWN_WORDS = 50_000
 
 
@@ -158,7 +158,6 @@ class _Scanner:
         self.lowered = lowered
         self.low_lines = lowered.split("\n") if self.safe else doc.lines
         self.key_lines = self._find_keys() if self.safe else {}
-        self.line_starts: list[int] | None = None  # where each line starts, when needed
         self.scoped: dict[frozenset[str], list[int]] = {}
         self.fronted: dict[bool, str] = {}  # "\n" + the text (lowered or not), when needed
 
@@ -226,25 +225,20 @@ class _Scanner:
 
     def _needle_lines(self, needles: frozenset[str]) -> list[int]:
         """The 0-based lines of the lowercased text that contain one of ``needles``, in order."""
-        if self.line_starts is None:
-            self.line_starts = starts = []
-            offset = 0
-            for text in self.low_lines:
-                starts.append(offset)
-                offset += len(text) + 1
-        lowered, count = self.lowered, self.lowered.count
+        count, find = self.lowered.count, self.lowered.find
         found: set[int] = set()
         for needle in needles:
-            pos = lowered.find(needle)
+            pos = find(needle)
             line = last = 0
             while pos >= 0:
                 line += count("\n", last, pos)
                 found.add(line)
-                if line + 1 >= len(self.line_starts):
+                end = find("\n", pos)  # one hit per line is enough: go on at the next line
+                if end < 0:
                     break
-                last = self.line_starts[line + 1]
                 line += 1
-                pos = lowered.find(needle, last)  # one hit per line is enough
+                last = end + 1
+                pos = find(needle, last)
         return sorted(found)
 
     def _in_scope(self, scope: frozenset[str]) -> list[int]:

@@ -68,8 +68,7 @@ class PatternPlan:
     flags: int
     line_local: bool
     lowered_source: str | None  # same pattern in lowercase without IGNORECASE, if it can be
-    keys: frozenset[str] | None
-    # sets of keys each of which is in every match (keys first): a line needs one of each
+    # sets of keys each of which is in every match (the best first): a line needs one of each
     key_sets: tuple[frozenset[str], ...]
     # how far after the start of a match a word of ``keys`` may start, at most (None: no bound);
     # a line's first match starts no earlier than its first key word minus this
@@ -79,6 +78,11 @@ class PatternPlan:
     # newline put in front, "\n" + the rest finds the same lines, and "\n" is a literal prefix
     # the engine jumps between instead of trying every position.
     anchored: bool = False
+
+    @property
+    def keys(self) -> frozenset[str] | None:
+        """The best key set: lowercase words one of which starts a word in every match."""
+        return self.key_sets[0] if self.key_sets else None
 
     @cached_property
     def rare_keys(self) -> bool:
@@ -189,7 +193,6 @@ def plan_from_data(entry: dict[str, Any]) -> PatternPlan:
         flags=entry["flags"],
         line_local=entry["line_local"],
         lowered_source=entry["lowered_source"],
-        keys=key_sets[0] if key_sets else None,
         key_sets=key_sets,
         key_offset=entry["key_offset"],
         needles=None if needles is None else frozenset(needles),
@@ -218,7 +221,6 @@ def compute_plan(pattern_source: str, pattern_flags: int) -> PatternPlan:
         flags=pattern_flags,
         line_local=line_local,
         lowered_source=lowered,
-        keys=sets[0] if sets else None,
         key_sets=sets,
         key_offset=key_offset,
         needles=_needles(items, bool(flags & re.IGNORECASE), state),
