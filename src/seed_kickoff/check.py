@@ -161,8 +161,9 @@ def check_seeds(
     options: CheckOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> CheckResult:
-    """Judge every seed. The result's ``seeds`` is a SeedStore: each result goes to disk as soon
-    as it is judged (with its waiver attached), so memory stays flat however many seeds there are."""
+    """Judge every seed. The result's ``seeds`` is a SeedStore: each result is pickled as soon as
+    it is judged (with its waiver attached), in memory up to 1 MB and on disk after that, so
+    memory stays flat however many seeds there are."""
     options = options or CheckOptions()
     ensure_seeds_dir(seeds_dir)
     ruleset = options.ruleset or load_rules()
