@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHARED, needs_shared
@@ -25,6 +25,33 @@ from seed_kickoff.scanplan import (
     plan,
     shipped_plans,
 )
+
+
+def hyperscan_missing() -> bool:
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        return True
+    return False
+
+
+@pytest.fixture(params=["words", "trie", "prefilter"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Runs a test with each way of finding the lines to search (analyse._Finder): the words
+    of a small run looked up one by one, the trie of a large run, the Hyperscan prefilter."""
+    name: str = request.param
+    if name == "prefilter" and hyperscan_missing():
+        pytest.skip("Hyperscan is not installed")
+    use_engine(monkeypatch, name)
+    return name
+
+
+def use_engine(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    import seed_kickoff.analyse as analyse_module
+
+    monkeypatch.setattr(analyse_module, "_TRIE_AFTER", 10**12 if name == "words" else -1)
+    monkeypatch.setattr(analyse_module, "_PREFILTER", name == "prefilter")
+    monkeypatch.setattr(analyse_module, "_PLANS", [])
 
 
 def reference(doc: Document, ruleset: RuleSet) -> Analysis:
@@ -61,8 +88,8 @@ def reference(doc: Document, ruleset: RuleSet) -> Analysis:
     return result
 
 
-def assert_same(doc: Document, ruleset: RuleSet) -> None:
-    fast, plain = analyse(doc, ruleset), reference(doc, ruleset)
+def assert_same(doc: Document, ruleset: RuleSet, plain: Analysis | None = None) -> None:
+    fast, plain = analyse(doc, ruleset), plain or reference(doc, ruleset)
     assert fast.signals == plain.signals, doc.path
     # the scanner stops counting a rule at its hit limit: nothing reads more than that
     limits = {rule.id: hit_limit(rule) for rule in ruleset.rules}
@@ -155,28 +182,28 @@ def fixture_doc(lines: list[tuple[LineKind, str]] = LINES, name: str = "fixture.
     return Document(name, [text for _, text in lines], [kind for kind, _ in lines], "markdown")
 
 
-def test_tricky_rules_on_fixture() -> None:
+def test_tricky_rules_on_fixture(engine: str) -> None:
     assert_same(fixture_doc(), TRICKY)
 
 
-def test_builtin_rules_on_fixture() -> None:
+def test_builtin_rules_on_fixture(engine: str) -> None:
     assert_same(fixture_doc(), load_rules())
 
 
-def test_every_line_safe_and_unsafe() -> None:
+def test_every_line_safe_and_unsafe(engine: str) -> None:
     """Each fixture line alone, so the texts without ı, ſ, İ take the fast path too."""
     ruleset = RuleSet(rules=[*TRICKY.rules, *load_rules().rules])
     for n, line in enumerate(LINES):
         assert_same(fixture_doc([line], f"line{n}.md"), ruleset)
 
 
-def test_signals_cite_the_line_of_the_text() -> None:
+def test_signals_cite_the_line_of_the_text(engine: str) -> None:
     doc = fixture_doc([("blank", ""), ("text", ""), ("list", "- add it")])
     signals = analyse(doc, TRICKY).signals
     assert [(s.rule, s.line) for s in signals if s.rule == "t.space"] == [("t.space", 3)]
 
 
-def test_cap_and_one_signal_per_line() -> None:
+def test_cap_and_one_signal_per_line(engine: str) -> None:
     analysis = analyse(fixture_doc(), TRICKY)
     many = [s for s in analysis.signals if s.rule == "t.many"]
     assert len(many) == MAX_SIGNALS_PER_RULE
@@ -254,29 +281,40 @@ ALPHABET = st.sampled_from(
         "K",
         "ß",
         "é",
+        # what the prefilter's placeholders stand for: other digits, letters, spaces, symbols
+        *"٣²µÅǅ\u00a0\u2028\x85\x1c\x0b’—§\u0301",
+        "𝐀",
     ]
 )
 KINDS = st.sampled_from(["text", "heading", "code", "table", "list", "quote", "meta", "blank"])
 
 
-@settings(max_examples=150, deadline=None)
+# The engine fixture only sets which way lines are found: the same for every example.
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.tuples(KINDS, st.lists(ALPHABET, max_size=30).map("".join)), max_size=12))
-def test_random_documents(lines: list[tuple[LineKind, str]]) -> None:
+def test_random_documents(engine: str, lines: list[tuple[LineKind, str]]) -> None:
     ruleset = RuleSet(rules=[*TRICKY.rules, *load_rules().rules])
     assert_same(fixture_doc(lines), ruleset)
 
 
 @needs_shared
-def test_shared_corpus() -> None:
+def test_shared_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
     docs = SHARED / "corpus" / "docs"
     if not docs.is_dir():
         pytest.skip("no corpus in ../shared")
     ruleset = load_rules()
+    engines = ["words", "trie"] + ([] if hyperscan_missing() else ["prefilter"])
     for path in sorted(docs.iterdir()):
-        assert_same(load_seed(docs, path.name, 5_000_000), ruleset)
+        doc = load_seed(docs, path.name, 5_000_000)
+        plain = reference(doc, ruleset)  # the slow part: once for every engine
+        for name in engines:
+            use_engine(monkeypatch, name)
+            assert_same(doc, ruleset, plain)
 
 
-def test_example_seeds() -> None:
+def test_example_seeds(engine: str) -> None:
     examples = Path(__file__).resolve().parent.parent / "examples" / "seeds"
     ruleset = RuleSet(rules=[*TRICKY.rules, *load_rules().rules])
     for path in sorted(examples.iterdir()):
@@ -316,18 +354,37 @@ def test_a_missing_or_stale_plans_file_is_ignored(
     assert scanplan.shipped_plans()
 
 
-@pytest.mark.parametrize("trie_after", [0, 10**12])
-def test_both_key_word_finders_give_the_same_signals(
-    monkeypatch: pytest.MonkeyPatch, trie_after: int
-) -> None:
-    """Small runs look every word up, larger ones compile a trie of the keys: same result."""
+def spectrum() -> list[str]:
+    """A few characters of every kind the scanner and the prefilter tell apart: each Unicode
+    category, with each word, digit, space and case behaviour."""
+    import unicodedata
+
+    kinds: dict[tuple[object, ...], list[str]] = {}
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF or code == 10:  # no line holds a newline
+            continue
+        ch = chr(code)
+        kind = (unicodedata.category(ch), is_word(ch), ch.isdecimal(), ch.isspace())
+        kind += (ch.lower() == ch, ch.upper() == ch, len(ch.lower()), ch.lower().isascii())
+        found = kinds.setdefault(kind, [])
+        if len(found) < 2:
+            found.append(ch)
+    return [ch for found in kinds.values() for ch in found]
+
+
+def test_every_kind_of_character(engine: str) -> None:
+    ruleset = RuleSet(rules=[*TRICKY.rules, *load_rules().rules])
+    templates = ["{c}api must{c} users{c} can", "MUST{c}NOT TBD{c} 12{c}ms", "- {c}add {c}{c}{c}"]
+    for n, ch in enumerate(spectrum()):
+        lines = [("text", template.format(c=ch)) for template in templates]
+        assert_same(fixture_doc([*lines, ("list", f"{ch} according to")], f"c{n}.md"), ruleset)
+
+
+def test_each_engine_is_the_one_named(engine: str) -> None:
     import seed_kickoff.analyse as analyse_module
 
-    monkeypatch.setattr(analyse_module, "_TRIE_AFTER", trie_after)
-    monkeypatch.setattr(analyse_module, "_PLANS", [])
     ruleset = RuleSet(rules=[*TRICKY.rules, *load_rules().rules])
-    assert_same(fixture_doc(), ruleset)
-    for n, line in enumerate(LINES):
-        assert_same(fixture_doc([line], f"line{n}.md"), ruleset)
+    analyse(fixture_doc(), ruleset)
     finder = analyse_module._rules_plan(ruleset).finder
-    assert (finder.trie is not None) == (trie_after == 0)
+    assert (finder.prefilter is not None) == (engine == "prefilter")
+    assert (finder.trie is not None) == (engine != "words")

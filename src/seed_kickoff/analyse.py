@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from seed_kickoff.model import Document, Signal
+from seed_kickoff.prefilter import Prefilter
+from seed_kickoff.prefilter import build as build_prefilter
 from seed_kickoff.rules import Rule, RuleSet
 from seed_kickoff.scanplan import (
     DIGIT_KEY,
@@ -61,12 +63,21 @@ def analyse(doc: Document, ruleset: RuleSet) -> Analysis:
     rules_plan = _rules_plan(ruleset)
     scanner = _Scanner(doc, rules_plan)
     present = scanner.key_lines.keys()
-    for rule, patterns, scope, needs in zip(
-        ruleset.rules, rules_plan.plans, rules_plan.scopes, rules_plan.needs, strict=True
+    candidates = scanner.candidates
+    for rule, patterns, slots, scope, needs in zip(
+        ruleset.rules,
+        rules_plan.plans,
+        rules_plan.slots,
+        rules_plan.scopes,
+        rules_plan.needs,
+        strict=True,
     ):
-        if needs is not None and scanner.safe and present.isdisjoint(needs):
+        if candidates is not None:
+            if candidates.keys().isdisjoint(slots) and scanner.unfiltered.isdisjoint(slots):
+                continue  # the prefilter found no line any of its patterns may match
+        elif needs is not None and scanner.safe and present.isdisjoint(needs):
             continue  # none of its key words is in the text: the rule cannot match
-        scanner.scan(rule, patterns, scope, result)
+        scanner.scan(rule, patterns, slots, scope, result)
     result.signals.sort(key=lambda s: (s.line, s.rule))
     return result
 
@@ -77,6 +88,7 @@ class _RulesPlan:
 
     rules: tuple[Rule, ...]
     plans: tuple[tuple[PatternPlan, ...], ...]  # per rule
+    slots: tuple[tuple[int, ...], ...]  # per rule: its patterns' positions among all patterns
     scopes: tuple[frozenset[str], ...]  # per rule
     # per rule: the key words one of which a text needs for the rule to match at all (None: the
     # rule has a pattern without key words, or one anchored at line starts, which always runs)
@@ -88,32 +100,59 @@ class _RulesPlan:
     keys_of_word: dict[str, tuple[str, ...]]
 
 
-# Characters read before the trie of key words is compiled (see _Finder).
+# Characters read before the machinery for large runs is made (see _Finder).
 _TRIE_AFTER = 100_000
+# Whether large runs use the Hyperscan prefilter when it is installed (tests turn it off).
+_PREFILTER = True
 _WORD = re.compile(r"\w+")
 
 
 class _Finder:
-    """Finds the words of a text that start with a key word.
+    """Finds, in each text, the lines worth searching.
 
-    A trie of the keys finds only those words, but compiling it costs more than judging a small
-    seed: until this process has read ``_TRIE_AFTER`` characters, every word is looked up
-    instead. Both give the same words to the scanner (each word found is a whole run of word
-    characters, starting at a word boundary, as the trie's matches are); a test runs both.
+    Large runs use the Hyperscan prefilter (prefilter.py) when it is installed: one pass in C
+    names the lines each pattern may match. Without it, the words of a text that start with a
+    key word are found: by a trie of the keys, or, until this process has read ``_TRIE_AFTER``
+    characters, by looking every word up, because making a trie or a database costs more than
+    judging a small seed. All ways give the same signals (tested).
     """
 
-    def __init__(self, keys: frozenset[str]) -> None:
+    def __init__(self, keys: frozenset[str], plans: tuple[PatternPlan, ...]) -> None:
         self.keys = keys
+        self.plans = plans  # every pattern of the rule set: its slot is its position
         self.read = 0
-        self.trie: re.Pattern[str] | None = None
+        self.large = False  # past _TRIE_AFTER characters
+        self.prefilter: Prefilter | None = None
+        self._trie: re.Pattern[str] | None = None
 
-    def pattern_for(self, text: str) -> re.Pattern[str]:
-        if self.trie is None:
+    def count(self, text: str) -> None:
+        """Counts a text read; the run becomes large once enough has been."""
+        if not self.large:
             self.read += len(text)
-            if self.read <= _TRIE_AFTER:
-                return _WORD
-            self.trie = word_scanner(self.keys)
-        return self.trie
+            if self.read > _TRIE_AFTER:
+                self.large = True
+                if _PREFILTER:
+                    self.prefilter = build_prefilter([_filtered(p) for p in self.plans])
+
+    @property
+    def trie(self) -> re.Pattern[str] | None:
+        """The trie of the key words, once the run is large (compiled on first use)."""
+        if self.large and self._trie is None:
+            self._trie = word_scanner(self.keys)
+        return self._trie
+
+    def words(self) -> re.Pattern[str]:
+        """What finds the words of a text to look up."""
+        return self.trie or _WORD
+
+
+def _filtered(pattern: PatternPlan) -> tuple[str | None, bool]:
+    """What the prefilter runs for a pattern. A pattern with no key word, no literal text and no
+    line anchor (``\\S``, say) matches nearly every line: its scope's lines are searched instead,
+    which the rule's hit limit cuts short."""
+    if pattern.key_sets or pattern.needles is not None or pattern.anchored:
+        return pattern.prefilter, pattern.lowered_source is not None
+    return None, False
 
 
 _PLANS: list[_RulesPlan] = []  # the last few rule sets' plans (a rule set is rarely rebuilt)
@@ -126,14 +165,19 @@ def _rules_plan(ruleset: RuleSet) -> _RulesPlan:
             return cached
     plans = tuple(tuple(plan(source, rule.flags) for source in rule.sources) for rule in rules)
     keys = frozenset(key for rule in plans for p in rule for keys in p.key_sets for key in keys)
+    slots, first = [], 0
+    for rule_plans in plans:
+        slots.append(tuple(range(first, first + len(rule_plans))))
+        first += len(rule_plans)
     rules_plan = _RulesPlan(
         rules=tuple(rules),
         plans=plans,
+        slots=tuple(slots),
         scopes=tuple(frozenset(rule.scope) for rule in rules),
         needs=tuple(_needs(rule_plans) for rule_plans in plans),
         keys=keys,
         lengths=tuple(sorted({len(key) for key in keys if key != DIGIT_KEY})),
-        finder=_Finder(keys),
+        finder=_Finder(keys, tuple(p for rule_plans in plans for p in rule_plans)),
         keys_of_word={},
     )
     _PLANS[:] = [rules_plan, *_PLANS[:3]]
@@ -157,7 +201,13 @@ class _Scanner:
         self.safe = len(self.text) == len(lowered) and not any(ch in lowered for ch in UNSAFE_LOWER)
         self.lowered = lowered
         self.low_lines = lowered.split("\n") if self.safe else doc.lines
-        self.key_lines = self._find_keys() if self.safe else {}
+        finder = rules_plan.finder
+        finder.count(self.text)
+        prefilter = finder.prefilter if self.safe else None
+        # slot -> the lines its pattern may match; None: found from key words instead
+        self.candidates = prefilter.lines(self.text) if prefilter is not None else None
+        self.unfiltered = prefilter.unfiltered if prefilter is not None else frozenset()
+        self.key_lines = self._find_keys() if self.safe and self.candidates is None else {}
         self.scoped: dict[frozenset[str], list[int]] = {}
         self.fronted: dict[bool, str] = {}  # "\n" + the text (lowered or not), when needed
 
@@ -173,7 +223,7 @@ class _Scanner:
         count, rfind = lowered.count, lowered.rfind
         found: dict[str, dict[int, int]] = {}
         line = last = line_start = 0
-        for match in rules_plan.finder.pattern_for(lowered).finditer(lowered):
+        for match in rules_plan.finder.words().finditer(lowered):
             word = match[0]
             starts = keys_of_word.get(word)
             if starts is None:
@@ -192,8 +242,9 @@ class _Scanner:
                     where[line] = pos - line_start
         return found
 
-    def _keyed_lines(self, pattern: PatternPlan) -> list[tuple[int, int]]:
-        """(line, offset to search from) for the lines holding a key of each key set."""
+    def _keyed_lines(self, pattern: PatternPlan) -> tuple[list[int], dict[int, int] | None]:
+        """The lines holding a key of each key set, in order, and where to search each from
+        (None: from the start)."""
         key_lines = self.key_lines
         first: dict[int, int] | None = None  # line -> where its first word of the best set starts
         owned = False
@@ -208,7 +259,7 @@ class _Scanner:
             first.update(where)
             first.update(earlier)
         if not first:
-            return []
+            return [], None
         lines: set[int] | None = None
         for keys in pattern.key_sets[1:]:
             also: set[int] = set()
@@ -216,12 +267,12 @@ class _Scanner:
                 also.update(key_lines[key])
             lines = (first.keys() & also) if lines is None else (lines & also)
             if not lines:
-                return []
+                return [], None
         back = pattern.key_offset
         ordered = sorted(first if lines is None else lines)
         if back is None:
-            return [(line, 0) for line in ordered]
-        return [(line, first[line] - back if first[line] > back else 0) for line in ordered]
+            return ordered, None
+        return ordered, {line: first[line] - back if first[line] > back else 0 for line in ordered}
 
     def _needle_lines(self, needles: frozenset[str]) -> list[int]:
         """The 0-based lines of the lowercased text that contain one of ``needles``, in order."""
@@ -251,6 +302,7 @@ class _Scanner:
         self,
         rule: Rule,
         patterns: tuple[PatternPlan, ...],
+        slots: tuple[int, ...],
         scope: frozenset[str],
         result: Analysis,
     ) -> None:
@@ -258,10 +310,10 @@ class _Scanner:
         refused: set[int] = set()  # lines where ``unless`` matched
         limit = hit_limit(rule)
         hits = 0
-        for pattern in patterns:
+        for pattern, slot in zip(patterns, slots, strict=True):
             if hits >= limit:
                 break
-            for line, start, end in self._first_matches(pattern, scope):
+            for line, start, end in self._first_matches(pattern, slot, scope):
                 if line in seen or line in refused:
                     continue
                 source = self.lines[line]
@@ -289,12 +341,15 @@ class _Scanner:
             result.hits[rule.id] = hits
 
     def _first_matches(
-        self, pattern: PatternPlan, scope: frozenset[str]
+        self, pattern: PatternPlan, slot: int, scope: frozenset[str]
     ) -> Iterator[tuple[int, int, int]]:
         """(line, start, end) of the first non-empty match on each line that has one, in order.
 
         Patterns are compiled here, on first use: most never are in a run over a few seeds.
         """
+        if self.candidates is not None:
+            yield from self._prefiltered(pattern, slot, scope)
+            return
         if (
             self.safe
             and pattern.keys is not None
@@ -314,33 +369,51 @@ class _Scanner:
             texts = self.low_lines if use_lowered else self.lines
             yield from self._anchored(anchored, pattern, texts, scope, use_lowered)
             return
+        offsets = None
         if self.safe and pattern.keys is not None:
-            starts = self._keyed_lines(pattern)
+            lines, offsets = self._keyed_lines(pattern)
         elif self.safe and pattern.needles is not None:
-            starts = [(i, 0) for i in self._needle_lines(pattern.needles)]
+            lines = self._needle_lines(pattern.needles)
         else:
-            starts = [(i, 0) for i in self._in_scope(scope)]
-        if not starts:
+            lines = self._in_scope(scope)
+        if not lines:
             return
         lowered = pattern.lowered if use_lowered else None
         regex = lowered or pattern.pattern
-        yield from self._search(regex, self.low_lines if lowered else self.lines, starts, scope)
+        texts = self.low_lines if lowered else self.lines
+        yield from self._search(regex, texts, lines, scope, offsets)
+
+    def _prefiltered(
+        self, pattern: PatternPlan, slot: int, scope: frozenset[str]
+    ) -> Iterator[tuple[int, int, int]]:
+        """What ``_first_matches`` gives, searching only the lines the prefilter names."""
+        assert self.candidates is not None
+        lines = self.candidates.get(slot)
+        if lines is None and slot not in self.unfiltered:
+            return
+        lowered = pattern.lowered if pattern.lowered_source is not None else None
+        regex = lowered or pattern.pattern
+        texts = self.low_lines if lowered else self.lines
+        yield from self._search(
+            regex, texts, self._in_scope(scope) if lines is None else lines, scope
+        )
 
     def _search(
         self,
         regex: re.Pattern[str],
         texts: list[str],
-        starts: list[tuple[int, int]],
+        lines: list[int],
         scope: frozenset[str],
+        offsets: dict[int, int] | None = None,
     ) -> Iterator[tuple[int, int, int]]:
-        """First matches on the lines given, each searched from the offset given (no match on
+        """First matches on the lines given, each searched from its offset if given (no match on
         that line starts before it)."""
         kinds = self.kinds
         search = regex.search
-        for i, offset in starts:
+        for i in lines:
             if kinds[i] not in scope:
                 continue
-            match = search(texts[i], offset)
+            match = search(texts[i]) if offsets is None else search(texts[i], offsets[i])
             if match is not None and match.end() == match.start():
                 match = _first_nonempty(regex, texts[i])
             if match is not None:

@@ -60,6 +60,22 @@ def cached_parse(path: Path, text: str, parse: Callable[[str], Any]) -> Any:
     return data
 
 
+def cached_blob(name: str, build: Callable[[], bytes]) -> bytes:
+    """``build()``, from the cache entry ``name`` when there is one. ``name`` must change with
+    whatever the bytes depend on (a digest of the inputs, say)."""
+    directory = cache_dir()
+    if directory is None:
+        return build()
+    entry = directory / f"{name}.bin"
+    try:
+        return entry.read_bytes()
+    except OSError:
+        pass  # not built yet on this machine
+    blob = build()
+    _store(entry, blob)
+    return blob
+
+
 def load_yaml(text: str) -> Any:
     """YAML text -> plain data, with libyaml's safe loader when it is there (several times faster
     than the pure-Python one; the same documents). Raises ``yaml.YAMLError``."""

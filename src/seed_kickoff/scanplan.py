@@ -78,6 +78,9 @@ class PatternPlan:
     # newline put in front, "\n" + the rest finds the same lines, and "\n" is a literal prefix
     # the engine jumps between instead of trying every position.
     anchored: bool = False
+    # The Hyperscan pattern that finds a superset of its lines (prefilter.py), over the lowered
+    # text when ``lowered_source`` is set, else over the text; None: every line is searched.
+    prefilter: str | None = None
 
     @property
     def keys(self) -> frozenset[str] | None:
@@ -139,7 +142,7 @@ def _parse(source: str, flags: int) -> tuple[list[tuple[Any, Any]], int, Any]:
 # Plans of the built-in packs' patterns, computed ahead (tools/write_plans.py) because planning
 # them all costs more than the rest of a one-seed check; a test keeps the file equal to what
 # compute_plan gives. Bump PLAN_FORMAT when plans change shape or meaning: a stale file is ignored.
-PLAN_FORMAT = 1
+PLAN_FORMAT = 2
 SHIPPED_PLANS = Path(__file__).with_name("packs") / "plans.json"
 
 
@@ -182,6 +185,7 @@ def plan_to_data(pattern_source: str, planned: PatternPlan) -> dict[str, Any]:
         "key_offset": planned.key_offset,
         "needles": None if planned.needles is None else sorted(planned.needles),
         "anchored": planned.anchored,
+        "prefilter": planned.prefilter,
     }
 
 
@@ -197,6 +201,7 @@ def plan_from_data(entry: dict[str, Any]) -> PatternPlan:
         key_offset=entry["key_offset"],
         needles=None if needles is None else frozenset(needles),
         anchored=entry["anchored"],
+        prefilter=entry["prefilter"],
     )
 
 
@@ -229,7 +234,19 @@ def compute_plan(pattern_source: str, pattern_flags: int) -> PatternPlan:
         and bool(items)
         and items[0] == (_c.AT, _c.AT_BEGINNING)
         and not _looks_behind(items),
+        prefilter=_prefilter(source, pattern_flags, lowered),
     )
+
+
+def _prefilter(source: str, flags: int, lowered: str | None) -> str | None:
+    from seed_kickoff.prefilter import Untranslatable, translate
+
+    try:
+        if lowered is not None:
+            return translate(lowered, flags & ~re.IGNORECASE)
+        return translate(source, flags)
+    except Untranslatable:
+        return None
 
 
 def _looks_behind(items: list[tuple[Any, Any]]) -> bool:

@@ -1,0 +1,367 @@
+"""An optional prefilter in C: the lines each pattern of a rule set may match, in one pass.
+
+With Hyperscan installed, every pattern of a rule set is compiled into one database that scans a
+text once; ``re`` then searches only the lines it names, so the signals are exactly those of
+``re``. Hyperscan's syntax and character classes are not Python's, so no pattern is handed over
+as written: each is translated from its ``re`` parse tree into one that matches at least where
+the original matches within a line (a superset; ``re`` decides):
+
+- the text is encoded to ASCII with each non-ASCII character replaced by one byte of its class
+  (``0`` a decimal digit, ``_`` another word character, a space, or DEL for anything else), so
+  offsets stay put and ``\\w``, ``\\d``, ``\\s`` and ``\\b`` see what Python sees;
+- every character class becomes the explicit set of bytes that Python's class matches, plus the
+  placeholder bytes of the non-ASCII characters it may match;
+- lookarounds are dropped, back-references match anything on the line;
+- nothing matches a newline, and each pattern is followed by ``[^\\n]*$``: a pattern is reported
+  at most once per line, at the line's end.
+
+Texts holding a character whose case partner is ASCII (Kelvin sign, long s, dotless i: ``re``
+matches them case-insensitively against ASCII letters) are left to the plain scanner, as is
+everything when Hyperscan is missing. The compiled database is kept in the per-user cache.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import importlib
+import marshal
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from seed_kickoff.cache import cached_blob
+
+_parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
+_compiler: Any = importlib.import_module(
+    "re._compiler" if sys.version_info >= (3, 11) else "sre_compile"
+)
+_c: Any = importlib.import_module(
+    "re._constants" if sys.version_info >= (3, 11) else "sre_constants"
+)
+
+_NEWLINE = 10
+DIGIT, WORD, SPACE, OTHER = "0", "_", " ", "\x7f"  # what a non-ASCII character becomes
+_PLACEHOLDERS = (DIGIT, WORD, SPACE, OTHER)
+_ERRORS = "seed-kickoff-placeholder"
+
+
+def placeholder(ch: str) -> str:
+    """The ASCII byte a non-ASCII character stands as: same \\d, \\w and \\s as in ``re``."""
+    if ch.isdecimal():
+        return DIGIT
+    if ch.isalnum() or ch == "_":
+        return WORD
+    if ch.isspace():
+        return SPACE
+    return OTHER
+
+
+# The non-ASCII characters re.IGNORECASE matches against an ASCII letter (dotted capital I,
+# dotless i, long s, Kelvin sign); a test finds them among all of Unicode.
+ASCII_CASE_PARTNERS = frozenset("\u0130\u0131\u017f\u212a")
+
+
+class _Refused(Exception):
+    """The text holds a character that ``re`` may match case-insensitively against ASCII."""
+
+
+_PLACEHOLDER_OF: dict[str, str] = {}
+
+
+def _stand_in(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out = []
+    for ch in error.object[error.start : error.end]:
+        mapped = _PLACEHOLDER_OF.get(ch)
+        if mapped is None:
+            if ch in ASCII_CASE_PARTNERS:
+                raise _Refused(ch)
+            mapped = _PLACEHOLDER_OF[ch] = placeholder(ch)
+        out.append(mapped)
+    return "".join(out), error.end
+
+
+codecs.register_error(_ERRORS, _stand_in)
+
+
+def encode(text: str) -> bytes | None:
+    """``text`` as the prefilter reads it, or None when it must be scanned the plain way."""
+    try:
+        return text.encode("ascii", _ERRORS)
+    except _Refused:
+        return None
+
+
+# -- translation ------------------------------------------------------------------------------
+
+_WORDS = {_c.CATEGORY_WORD, getattr(_c, "CATEGORY_UNI_WORD", _c.CATEGORY_WORD)}
+# placeholders each category matches (a non-ASCII char of each class exists for each)
+_CATEGORY_PLACEHOLDERS = {
+    "CATEGORY_DIGIT": {DIGIT},
+    "CATEGORY_NOT_DIGIT": {WORD, SPACE, OTHER},
+    "CATEGORY_SPACE": {SPACE},
+    "CATEGORY_NOT_SPACE": {DIGIT, WORD, OTHER},
+    "CATEGORY_WORD": {DIGIT, WORD},
+    "CATEGORY_NOT_WORD": {SPACE, OTHER},
+    "CATEGORY_LINEBREAK": {SPACE},
+    "CATEGORY_NOT_LINEBREAK": {DIGIT, WORD, SPACE, OTHER},
+}
+_LARGE_RANGE = 4096  # non-ASCII ranges wider than this may hold any class of character
+
+
+class Untranslatable(Exception):
+    """A construct the translation does not handle: the pattern runs the plain way."""
+
+
+def translate(source: str, flags: int) -> str:
+    """A Hyperscan pattern (ASCII mode, multi-line) that matches wherever ``source`` compiled with
+    ``flags`` matches within a line, and is reported once per line, at its end."""
+    try:
+        tree = _parser.parse(source, flags)
+    except re.error as error:
+        raise Untranslatable(str(error)) from error
+    if tree.state.flags & (re.ASCII | re.LOCALE):
+        raise Untranslatable("ASCII or LOCALE classes: not what the placeholders stand for")
+    body = _items(list(tree.data), tree.state.flags)
+    return f"(?:{body})[^\\n]*$"
+
+
+def _items(items: list[tuple[Any, Any]], flags: int) -> str:
+    return "".join(_item(op, av, flags) for op, av in items)
+
+
+def _item(op: Any, av: Any, flags: int) -> str:
+    if op in (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN):
+        return _byte_class(op, av, flags)
+    if op is _c.AT:
+        name = str(av)
+        if "BEGINNING" in name:
+            return "^"
+        if "END" in name:
+            return ""  # Hyperscan has no "$" inside a pattern; without it, a superset
+        if name.endswith("NON_BOUNDARY"):
+            return "\\B"
+        if name.endswith("BOUNDARY"):
+            return "\\b"
+        raise Untranslatable(name)
+    if op is _c.BRANCH:
+        return "(?:" + "|".join(_items(list(alt.data), flags) for alt in av[1]) + ")"
+    if op is _c.SUBPATTERN:
+        _group, add, delete, sub = av
+        return "(?:" + _items(list(sub.data), (flags | add) & ~delete) + ")"
+    if op is getattr(_c, "ATOMIC_GROUP", None):
+        return "(?:" + _items(list(av.data), flags) + ")"
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        low, high, sub = av
+        inner = "(?:" + _items(list(sub.data), flags) + ")"
+        if high == _c.MAXREPEAT:
+            return f"{inner}{{{low},}}"
+        return f"{inner}{{{low},{high}}}"
+    if op in (_c.ASSERT, _c.ASSERT_NOT):
+        return ""  # without the assertion the pattern matches wherever it matched with it
+    if op is _c.GROUPREF:
+        return "[^\\n]*"
+    if op is _c.GROUPREF_EXISTS:
+        _group, yes, no = av
+        other = "" if no is None else _items(list(no.data), flags)
+        return "(?:" + _items(list(yes.data), flags) + "|" + other + ")"
+    raise Untranslatable(str(op))
+
+
+def _byte_class(op: Any, av: Any, flags: int) -> str:
+    # All else is the same for one character; str patterns always have Unicode classes and
+    # case rules (translate refuses ASCII and LOCALE).
+    flags = flags & (re.IGNORECASE | re.DOTALL) | re.UNICODE
+    key = (op, repr(av), flags)
+    text = _CLASSES.get(key)
+    if text is None:
+        alone = _parser.State()  # not the pattern's: its global flags would override ours
+        alone.flags = flags
+        regex = _compiler.compile(_parser.SubPattern(alone, [(op, av)]), flags)
+        members = {b for b in range(128) if b != _NEWLINE and regex.fullmatch(chr(b))}
+        members |= {ord(p) for p in _placeholders(op, av, flags)}
+        # only a newline, which no line holds: the alternative cannot match
+        text = _CLASSES[key] = _class_text(members) if members else "\\n"
+    return text
+
+
+_CLASSES: dict[tuple[Any, str, int], str] = {}
+
+
+def _placeholders(op: Any, av: Any, flags: int) -> set[str]:
+    """Placeholders of the non-ASCII characters an atom may match."""
+    if op is _c.ANY or op is _c.NOT_LITERAL:
+        return set(_PLACEHOLDERS)
+    if op is _c.LITERAL:
+        return _of_chars(chr(av), flags)
+    negate = False
+    found: set[str] = set()
+    by_category: set[str] = set()
+    for item_op, item_av in av:
+        if item_op is _c.NEGATE:
+            negate = True
+        elif item_op is _c.LITERAL:
+            found |= _of_chars(chr(item_av), flags)
+        elif item_op is _c.RANGE:
+            low, high = item_av
+            if high >= 128:
+                if high - max(low, 128) > _LARGE_RANGE:
+                    found |= set(_PLACEHOLDERS)
+                else:
+                    for code in range(max(low, 128), high + 1):
+                        found |= _of_chars(chr(code), flags)
+        elif item_op is _c.CATEGORY:
+            by_category |= _CATEGORY_PLACEHOLDERS[str(item_av).replace("_UNI", "")]
+        else:
+            raise Untranslatable(str(item_op))
+    if negate:
+        # a class of each placeholder has characters outside any literal or range: only a whole
+        # category the class excludes keeps its placeholder out
+        return set(_PLACEHOLDERS) - by_category
+    return found | by_category
+
+
+def _of_chars(ch: str, flags: int) -> set[str]:
+    chars = {ch, ch.lower(), ch.upper(), ch.swapcase()} if flags & re.IGNORECASE else {ch}
+    return {placeholder(c) for c in chars if len(c) == 1 and not c.isascii()}
+
+
+def _class_text(members: set[int]) -> str:
+    parts = []
+    ordered = sorted(members)
+    start = previous = ordered[0]
+    for byte in [*ordered[1:], -1]:
+        if byte == previous + 1:
+            previous = byte
+            continue
+        parts.append(
+            f"\\x{start:02x}" if start == previous else f"\\x{start:02x}-\\x{previous:02x}"
+        )
+        start = previous = byte
+    return "[" + "".join(parts) + "]"
+
+
+# -- the databases ----------------------------------------------------------------------------
+
+
+class Prefilter:
+    """Hyperscan databases of a rule set's patterns, each pattern known by its slot (index)."""
+
+    def __init__(self, hyperscan: Any, groups: tuple[Any, Any], unfiltered: frozenset[int]):
+        self._hyperscan = hyperscan
+        self._lowered, self._plain = groups  # over the lowercased text / over the text
+        self.unfiltered = unfiltered  # slots whose every line is a candidate
+
+    def lines(self, text: str) -> dict[int, list[int]] | None:
+        """Slot -> the 0-based lines its pattern may match (ascending), for slots with any; None
+        when the text must be scanned the plain way. The text must lowercase to one of the same
+        length (the scanner's ``safe``)."""
+        encoded = encode(text)
+        if encoded is None:
+            return None
+        # A placeholder has no case and keeps its class when its character is lowercased, so
+        # this is the lowercased text, encoded.
+        encoded_lowered = encoded.lower()
+        found: list[tuple[int, int]] = []
+        add = found.append
+
+        def on_match(slot: int, _start: int, end: int, _flags: int, _context: object) -> None:
+            add((end, slot))
+
+        if self._lowered is not None:
+            self._lowered.scan(encoded_lowered, match_event_handler=on_match)
+        if self._plain is not None:
+            self._plain.scan(encoded, match_event_handler=on_match)
+        found.sort()
+        lines: dict[int, list[int]] = {}
+        count = encoded.count
+        line = last = 0
+        for end, slot in found:  # each report ends its line: its "\n" or the end of the text
+            if end != last:
+                line += count(b"\n", last, end)
+                last = end
+            at = lines.get(slot)
+            if at is None:
+                lines[slot] = [line]
+            else:
+                at.append(line)
+        return lines
+
+
+def build(patterns: Sequence[tuple[str | None, bool]]) -> Prefilter | None:
+    """The prefilter of patterns given as (Hyperscan pattern, or None to search every line; runs
+    over the lowercased text), their slots being their positions; None without Hyperscan."""
+    try:
+        import hyperscan
+    except ImportError:
+        return None
+    unfiltered = {slot for slot, (source, _) in enumerate(patterns) if source is None}
+    groups = []
+    for lowered in (True, False):
+        chosen = [
+            (slot, source)
+            for slot, (source, over_lowered) in enumerate(patterns)
+            if source is not None and over_lowered is lowered
+        ]
+        database, refused = _database(hyperscan, chosen) if chosen else (None, ())
+        groups.append(database)
+        unfiltered.update(refused)
+    return Prefilter(hyperscan, (groups[0], groups[1]), frozenset(unfiltered))
+
+
+# No HS_FLAG_PREFILTER: the translations use nothing Hyperscan lacks, and scans run about a
+# third faster without it.
+_FLAGS_NAMES = ("HS_FLAG_MULTILINE", "HS_FLAG_ALLOWEMPTY")
+
+
+def _database(hyperscan: Any, chosen: list[tuple[int, str]]) -> tuple[Any, tuple[int, ...]]:
+    """One block-mode database and the slots Hyperscan refused, compiled or (the same patterns,
+    the same Hyperscan) from the per-user cache: compiling takes about a second, loading a few
+    milliseconds."""
+    version = getattr(hyperscan, "__version__", "?")
+    digest = hashlib.sha256(repr((version, chosen)).encode()).hexdigest()[:24]
+
+    def compile_database() -> bytes:
+        database = _compile(hyperscan, chosen)
+        refused: tuple[int, ...] = ()
+        if database is None:  # one pattern spoils the lot: find it, and run it the plain way
+            refused = tuple(
+                slot for slot, text in chosen if _compile(hyperscan, [(slot, text)]) is None
+            )
+            database = _compile(hyperscan, [item for item in chosen if item[0] not in refused])
+        return marshal.dumps((hyperscan.dumpb(database) if database is not None else b"", refused))
+
+    def load(blob: bytes) -> tuple[Any, tuple[int, ...]]:
+        data, refused = marshal.loads(blob)
+        if not data:
+            return None, refused
+        database = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
+        database.scratch = hyperscan.Scratch(database)  # a loaded database comes without one
+        return database, refused
+
+    try:
+        return load(cached_blob(f"prefilter-{digest}", compile_database))
+    except (hyperscan.error, ValueError, EOFError, TypeError):
+        return load(compile_database())  # built by another CPU's Hyperscan (a shared home)
+
+
+def _compile(hyperscan: Any, chosen: list[tuple[int, str]]) -> Any | None:
+    if not chosen:
+        return None
+    flags = 0
+    for name in _FLAGS_NAMES:
+        flags |= getattr(hyperscan, name)
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        database.compile(
+            expressions=[source.encode("ascii") for _, source in chosen],
+            ids=[slot for slot, _ in chosen],
+            elements=len(chosen),
+            flags=[flags] * len(chosen),
+        )
+    except hyperscan.error:
+        return None
+    return database

@@ -1,0 +1,132 @@
+"""The Hyperscan prefilter names at least every line a pattern matches (analyse.py's scanner
+tests check the signals under it; these check its parts)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from seed_kickoff import prefilter
+from seed_kickoff.prefilter import (
+    ASCII_CASE_PARTNERS,
+    Untranslatable,
+    encode,
+    placeholder,
+    translate,
+)
+
+ALL_CHARS = "".join(chr(c) for c in range(0x80, sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+
+
+def test_placeholders_keep_what_re_sees() -> None:
+    """A non-ASCII character's placeholder is a word, digit or space character exactly when the
+    character is one for re, and lowercasing a character keeps its placeholder."""
+    stand_ins = "".join(placeholder(ch) for ch in ALL_CHARS)
+    for cls in (r"\w", r"\d", r"\s", r"\b"):
+        regex = re.compile(cls)
+        assert [m.start() for m in regex.finditer(ALL_CHARS)] == [
+            m.start() for m in regex.finditer(stand_ins)
+        ], cls
+    changed = [
+        ch
+        for ch in ALL_CHARS
+        if len(ch.lower()) == 1
+        and not ch.lower().isascii()
+        and placeholder(ch.lower()) != placeholder(ch)
+    ]
+    assert not changed, changed[:5]
+
+
+def test_encoding_keeps_offsets_and_refuses_ascii_case_partners() -> None:
+    assert encode("naïve “café” ٣ ms\u00a0x") == b"na_ve \x7fcaf_\x7f 0 ms x"
+    partners = set(re.findall(r"(?i)[a-z0-9_]", ALL_CHARS))
+    assert partners == ASCII_CASE_PARTNERS
+    for partner in partners:
+        assert encode(f"ok {partner}") is None
+    assert encode("Straße") == b"Stra_e"  # its uppercase is "SS", but re never matches that
+
+
+def test_translations_match_at_least_what_re_matches_within_a_line() -> None:
+    hyperscan = pytest.importorskip("hyperscan")
+    cases = {
+        r"\bapi\b": ["the api", "API", "rapid"],
+        r"[^a-z_]{3}": ["ÉÉÉ", "a__", "1.2"],
+        r"(?i)straße": ["STRASSE", "Straße", "STRAẞE"],
+        r"^\s*[-*]\s+(add|fix)\w*": ["  - add", "\u00a0* fixed", "x - add"],
+        r"(?<![\w-])TBD(?!\w)": ["x-TBD", "TBD.", "é TBD"],
+        r"\d+\s?(ms|µs)\b": ["٣٣ ms", "12µs", "5 MS"],
+        r"end$": ["the end", "ending"],
+        r"(\w+) \1": ["the the", "é é"],
+    }
+    for source, lines in cases.items():
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        database.compile(
+            expressions=[translate(source, re.M).encode()],
+            flags=[hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY],
+        )
+        for flags in (re.M, re.M | re.I):
+            if flags != re.M:
+                database.compile(
+                    expressions=[translate(source, flags).encode()],
+                    flags=[hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY],
+                )
+            for line in lines:
+                if encode(line) is None:
+                    continue
+                reported: list[int] = []
+                database.scan(
+                    encode(line), match_event_handler=lambda *report: reported.append(report[2])
+                )
+                if re.search(source, line, flags):
+                    assert reported == [len(line)], (source, flags, line)  # once, at the line's end
+                else:
+                    assert len(reported) <= 1
+
+
+def test_untranslatable_patterns() -> None:
+    with pytest.raises(Untranslatable):
+        translate(r"(?a)\w+", 0)
+    with pytest.raises(Untranslatable):
+        translate(r"(unclosed", 0)
+
+
+def test_the_database_is_cached_and_a_damaged_entry_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("hyperscan")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    patterns = [
+        (translate(r"\bserver\b", re.M), False),
+        (translate(r"client", re.M), True),
+        (None, False),
+    ]
+    text = "The server\nno\nthe Client and the server"
+    expected = {0: [0, 2], 1: [2]}
+    first = prefilter.build(patterns)
+    assert first is not None and first.lines(text) == expected and first.unfiltered == {2}
+    entries = list((tmp_path / "seed-kickoff").glob("prefilter-*.bin"))
+    assert len(entries) == 2  # one database over the text, one over the lowercased text
+    for entry in entries:
+        entry.write_bytes(b"not a database")
+    again = prefilter.build(patterns)
+    assert again is not None and again.lines(text) == expected
+    assert prefilter.build(patterns).lines("Kelvin \u212a server") is None  # type: ignore[union-attr]
+
+
+def test_a_pattern_hyperscan_refuses_searches_every_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("hyperscan")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    refused = prefilter.build([("(?:unbalanced", False), (translate("ok", re.M), False)])
+    assert refused is not None
+    assert refused.unfiltered == {0}
+    assert refused.lines("ok\nno\nok") == {1: [0, 2]}
+
+
+def test_without_hyperscan_there_is_no_prefilter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "hyperscan", None)  # import fails as if not installed
+    assert prefilter.build([(translate("x", 0), False)]) is None
