@@ -21,10 +21,9 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from seed_kickoff.model import Document, Signal
-from seed_kickoff.prefilter import Prefilter
-from seed_kickoff.prefilter import build as build_prefilter
 from seed_kickoff.rules import Rule, RuleSet
 from seed_kickoff.scanplan import (
     DIGIT_KEY,
@@ -34,6 +33,9 @@ from seed_kickoff.scanplan import (
     plan,
     word_scanner,
 )
+
+if TYPE_CHECKING:
+    from seed_kickoff.prefilter import Prefilter
 
 # Signals kept per rule and document: enough to explain, not a copy of a long document.
 MAX_SIGNALS_PER_RULE = 12
@@ -132,7 +134,9 @@ class _Finder:
             if self.read > _TRIE_AFTER:
                 self.large = True
                 if _PREFILTER:
-                    self.prefilter = build_prefilter([_filtered(p) for p in self.plans])
+                    from seed_kickoff.prefilter import build  # large runs only
+
+                    self.prefilter = build([_filtered(p) for p in self.plans])
 
     @property
     def trie(self) -> re.Pattern[str] | None:
