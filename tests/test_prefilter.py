@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,10 @@ def test_encoding_keeps_offsets_and_refuses_ascii_case_partners() -> None:
     assert encode("Straße") == b"Stra_e"  # its uppercase is "SS", but re never matches that
 
 
+def ends_into(ends: list[int]) -> Callable[..., None]:
+    return lambda *report: ends.append(report[2])  # (id, start, end, flags, context)
+
+
 def test_translations_match_at_least_what_re_matches_within_a_line() -> None:
     hyperscan = pytest.importorskip("hyperscan")
     cases = {
@@ -61,27 +66,23 @@ def test_translations_match_at_least_what_re_matches_within_a_line() -> None:
         r"end$": ["the end", "ending"],
         r"(\w+) \1": ["the the", "é é"],
     }
+    # (flags, lowered): as written, case-insensitive, and as a lowercase twin whose re runs over
+    # the lowercased line while Hyperscan reads the line itself
     for source, lines in cases.items():
-        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        database.compile(
-            expressions=[translate(source, re.M).encode()],
-            flags=[hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY],
-        )
-        for flags in (re.M, re.M | re.I):
-            if flags != re.M:
-                database.compile(
-                    expressions=[translate(source, flags).encode()],
-                    flags=[hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY],
-                )
+        for flags, lowered in ((re.M, False), (re.M | re.I, False), (re.M, True)):
+            database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            database.compile(
+                expressions=[translate(source, flags, lowered).encode()],
+                flags=[hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY],
+            )
             for line in lines:
-                if encode(line) is None:
+                encoded = encode(line)
+                if encoded is None:
                     continue
                 reported: list[int] = []
-                database.scan(
-                    encode(line), match_event_handler=lambda *report: reported.append(report[2])
-                )
-                if re.search(source, line, flags):
-                    assert reported == [len(line)], (source, flags, line)  # once, at the line's end
+                database.scan(encoded, match_event_handler=ends_into(reported))
+                if re.search(source, line.lower() if lowered else line, flags):
+                    assert reported == [len(line)], (source, flags, line)  # once, at its end
                 else:
                     assert len(reported) <= 1
 
@@ -98,19 +99,13 @@ def test_the_database_is_cached_and_a_damaged_entry_rebuilt(
 ) -> None:
     pytest.importorskip("hyperscan")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    patterns = [
-        (translate(r"\bserver\b", re.M), False),
-        (translate(r"client", re.M), True),
-        (None, False),
-    ]
+    patterns = [translate(r"\bserver\b", re.M), translate(r"client", re.M, lowered=True), None]
     text = "The server\nno\nthe Client and the server"
     expected = {0: [0, 2], 1: [2]}
     first = prefilter.build(patterns)
     assert first is not None and first.lines(text) == expected and first.unfiltered == {2}
-    entries = list((tmp_path / "seed-kickoff").glob("prefilter-*.bin"))
-    assert len(entries) == 2  # one database over the text, one over the lowercased text
-    for entry in entries:
-        entry.write_bytes(b"not a database")
+    (entry,) = (tmp_path / "seed-kickoff").glob("prefilter-*.bin")
+    entry.write_bytes(b"not a database")
     again = prefilter.build(patterns)
     assert again is not None and again.lines(text) == expected
     assert prefilter.build(patterns).lines("Kelvin \u212a server") is None  # type: ignore[union-attr]
@@ -121,7 +116,7 @@ def test_a_pattern_hyperscan_refuses_searches_every_line(
 ) -> None:
     pytest.importorskip("hyperscan")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    refused = prefilter.build([("(?:unbalanced", False), (translate("ok", re.M), False)])
+    refused = prefilter.build(["(?:unbalanced", translate("ok", re.M)])
     assert refused is not None
     assert refused.unfiltered == {0}
     assert refused.lines("ok\nno\nok") == {1: [0, 2]}
@@ -129,4 +124,4 @@ def test_a_pattern_hyperscan_refuses_searches_every_line(
 
 def test_without_hyperscan_there_is_no_prefilter(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "hyperscan", None)  # import fails as if not installed
-    assert prefilter.build([(translate("x", 0), False)]) is None
+    assert prefilter.build([translate("x", 0)]) is None

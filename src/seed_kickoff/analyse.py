@@ -150,13 +150,13 @@ class _Finder:
         return self.trie or _WORD
 
 
-def _filtered(pattern: PatternPlan) -> tuple[str | None, bool]:
+def _filtered(pattern: PatternPlan) -> str | None:
     """What the prefilter runs for a pattern. A pattern with no key word, no literal text and no
     line anchor (``\\S``, say) matches nearly every line: its scope's lines are searched instead,
     which the rule's hit limit cuts short."""
     if pattern.key_sets or pattern.needles is not None or pattern.anchored:
-        return pattern.prefilter, pattern.lowered_source is not None
-    return None, False
+        return pattern.prefilter
+    return None
 
 
 _PLANS: list[_RulesPlan] = []  # the last few rule sets' plans (a rule set is rarely rebuilt)

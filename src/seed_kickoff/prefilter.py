@@ -116,26 +116,28 @@ class Untranslatable(Exception):
     """A construct the translation does not handle: the pattern runs the plain way."""
 
 
-def translate(source: str, flags: int) -> str:
+def translate(source: str, flags: int, lowered: bool = False) -> str:
     """A Hyperscan pattern (ASCII mode, multi-line) that matches wherever ``source`` compiled with
-    ``flags`` matches within a line, and is reported once per line, at its end."""
+    ``flags`` matches within a line, and is reported once per line, at its end. With
+    ``lowered``, ``source`` is meant to run over the lowercased text, but the translation runs
+    over the text itself: each byte stands for its lowercase (placeholders have no case)."""
     try:
         tree = _parser.parse(source, flags)
     except re.error as error:
         raise Untranslatable(str(error)) from error
     if tree.state.flags & (re.ASCII | re.LOCALE):
         raise Untranslatable("ASCII or LOCALE classes: not what the placeholders stand for")
-    body = _items(list(tree.data), tree.state.flags)
+    body = _items(list(tree.data), tree.state.flags, lowered)
     return f"(?:{body})[^\\n]*$"
 
 
-def _items(items: list[tuple[Any, Any]], flags: int) -> str:
-    return "".join(_item(op, av, flags) for op, av in items)
+def _items(items: list[tuple[Any, Any]], flags: int, fold: bool) -> str:
+    return "".join(_item(op, av, flags, fold) for op, av in items)
 
 
-def _item(op: Any, av: Any, flags: int) -> str:
+def _item(op: Any, av: Any, flags: int, fold: bool) -> str:
     if op in (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN):
-        return _byte_class(op, av, flags)
+        return _byte_class(op, av, flags, fold)
     if op is _c.AT:
         name = str(av)
         if "BEGINNING" in name:
@@ -148,15 +150,15 @@ def _item(op: Any, av: Any, flags: int) -> str:
             return "\\b"
         raise Untranslatable(name)
     if op is _c.BRANCH:
-        return "(?:" + "|".join(_items(list(alt.data), flags) for alt in av[1]) + ")"
+        return "(?:" + "|".join(_items(list(alt.data), flags, fold) for alt in av[1]) + ")"
     if op is _c.SUBPATTERN:
         _group, add, delete, sub = av
-        return "(?:" + _items(list(sub.data), (flags | add) & ~delete) + ")"
+        return "(?:" + _items(list(sub.data), (flags | add) & ~delete, fold) + ")"
     if op is getattr(_c, "ATOMIC_GROUP", None):
-        return "(?:" + _items(list(av.data), flags) + ")"
+        return "(?:" + _items(list(av.data), flags, fold) + ")"
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
         low, high, sub = av
-        inner = "(?:" + _items(list(sub.data), flags) + ")"
+        inner = "(?:" + _items(list(sub.data), flags, fold) + ")"
         if high == _c.MAXREPEAT:
             return f"{inner}{{{low},}}"
         return f"{inner}{{{low},{high}}}"
@@ -166,29 +168,33 @@ def _item(op: Any, av: Any, flags: int) -> str:
         return "[^\\n]*"
     if op is _c.GROUPREF_EXISTS:
         _group, yes, no = av
-        other = "" if no is None else _items(list(no.data), flags)
-        return "(?:" + _items(list(yes.data), flags) + "|" + other + ")"
+        other = "" if no is None else _items(list(no.data), flags, fold)
+        return "(?:" + _items(list(yes.data), flags, fold) + "|" + other + ")"
     raise Untranslatable(str(op))
 
 
-def _byte_class(op: Any, av: Any, flags: int) -> str:
+def _byte_class(op: Any, av: Any, flags: int, fold: bool) -> str:
     # All else is the same for one character; str patterns always have Unicode classes and
     # case rules (translate refuses ASCII and LOCALE).
     flags = flags & (re.IGNORECASE | re.DOTALL) | re.UNICODE
-    key = (op, repr(av), flags)
+    key = (op, repr(av), flags, fold)
     text = _CLASSES.get(key)
     if text is None:
         alone = _parser.State()  # not the pattern's: its global flags would override ours
         alone.flags = flags
         regex = _compiler.compile(_parser.SubPattern(alone, [(op, av)]), flags)
-        members = {b for b in range(128) if b != _NEWLINE and regex.fullmatch(chr(b))}
+        members = {
+            b
+            for b in range(128)
+            if b != _NEWLINE and regex.fullmatch(chr(b).lower() if fold else chr(b))
+        }
         members |= {ord(p) for p in _placeholders(op, av, flags)}
         # only a newline, which no line holds: the alternative cannot match
         text = _CLASSES[key] = _class_text(members) if members else "\\n"
     return text
 
 
-_CLASSES: dict[tuple[Any, str, int], str] = {}
+_CLASSES: dict[tuple[Any, str, int, bool], str] = {}
 
 
 def _placeholders(op: Any, av: Any, flags: int) -> set[str]:
@@ -248,33 +254,26 @@ def _class_text(members: set[int]) -> str:
 
 
 class Prefilter:
-    """Hyperscan databases of a rule set's patterns, each pattern known by its slot (index)."""
+    """A Hyperscan database of a rule set's patterns, each pattern known by its slot (index)."""
 
-    def __init__(self, hyperscan: Any, groups: tuple[Any, Any], unfiltered: frozenset[int]):
-        self._hyperscan = hyperscan
-        self._lowered, self._plain = groups  # over the lowercased text / over the text
+    def __init__(self, database: Any, unfiltered: frozenset[int]):
+        self._database = database
         self.unfiltered = unfiltered  # slots whose every line is a candidate
 
     def lines(self, text: str) -> dict[int, list[int]] | None:
         """Slot -> the 0-based lines its pattern may match (ascending), for slots with any; None
-        when the text must be scanned the plain way. The text must lowercase to one of the same
-        length (the scanner's ``safe``)."""
+        when the text must be scanned the plain way."""
         encoded = encode(text)
         if encoded is None:
             return None
-        # A placeholder has no case and keeps its class when its character is lowercased, so
-        # this is the lowercased text, encoded.
-        encoded_lowered = encoded.lower()
         found: list[tuple[int, int]] = []
         add = found.append
 
         def on_match(slot: int, _start: int, end: int, _flags: int, _context: object) -> None:
             add((end, slot))
 
-        if self._lowered is not None:
-            self._lowered.scan(encoded_lowered, match_event_handler=on_match)
-        if self._plain is not None:
-            self._plain.scan(encoded, match_event_handler=on_match)
+        if self._database is not None:
+            self._database.scan(encoded, match_event_handler=on_match)
         found.sort()
         lines: dict[int, list[int]] = {}
         count = encoded.count
@@ -291,25 +290,17 @@ class Prefilter:
         return lines
 
 
-def build(patterns: Sequence[tuple[str | None, bool]]) -> Prefilter | None:
-    """The prefilter of patterns given as (Hyperscan pattern, or None to search every line; runs
-    over the lowercased text), their slots being their positions; None without Hyperscan."""
+def build(patterns: Sequence[str | None]) -> Prefilter | None:
+    """The prefilter of Hyperscan patterns (``translate``'s; None: search every line), their
+    slots being their positions; None without Hyperscan."""
     try:
         import hyperscan
     except ImportError:
         return None
-    unfiltered = {slot for slot, (source, _) in enumerate(patterns) if source is None}
-    groups = []
-    for lowered in (True, False):
-        chosen = [
-            (slot, source)
-            for slot, (source, over_lowered) in enumerate(patterns)
-            if source is not None and over_lowered is lowered
-        ]
-        database, refused = _database(hyperscan, chosen) if chosen else (None, ())
-        groups.append(database)
-        unfiltered.update(refused)
-    return Prefilter(hyperscan, (groups[0], groups[1]), frozenset(unfiltered))
+    chosen = [(slot, source) for slot, source in enumerate(patterns) if source is not None]
+    database, refused = _database(hyperscan, chosen)
+    unfiltered = {slot for slot, source in enumerate(patterns) if source is None}
+    return Prefilter(database, frozenset(unfiltered.union(refused)))
 
 
 # No HS_FLAG_PREFILTER: the translations use nothing Hyperscan lacks, and scans run about a
@@ -318,7 +309,7 @@ _FLAGS_NAMES = ("HS_FLAG_MULTILINE", "HS_FLAG_ALLOWEMPTY")
 
 
 def _database(hyperscan: Any, chosen: list[tuple[int, str]]) -> tuple[Any, tuple[int, ...]]:
-    """One block-mode database and the slots Hyperscan refused, compiled or (the same patterns,
+    """A block-mode database and the slots Hyperscan refused, compiled or (the same patterns,
     the same Hyperscan) from the per-user cache: compiling takes about a second, loading a few
     milliseconds."""
     version = getattr(hyperscan, "__version__", "?")

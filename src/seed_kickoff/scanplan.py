@@ -78,8 +78,8 @@ class PatternPlan:
     # newline put in front, "\n" + the rest finds the same lines, and "\n" is a literal prefix
     # the engine jumps between instead of trying every position.
     anchored: bool = False
-    # The Hyperscan pattern that finds a superset of its lines (prefilter.py), over the lowered
-    # text when ``lowered_source`` is set, else over the text; None: every line is searched.
+    # The Hyperscan pattern that finds a superset of its lines (prefilter.py; None: every line is
+    # searched): ``lowered_source``'s when it is set, as if over the lowercased text.
     prefilter: str | None = None
 
     @property
@@ -243,7 +243,7 @@ def _prefilter(source: str, flags: int, lowered: str | None) -> str | None:
 
     try:
         if lowered is not None:
-            return translate(lowered, flags & ~re.IGNORECASE)
+            return translate(lowered, flags & ~re.IGNORECASE, lowered=True)
         return translate(source, flags)
     except Untranslatable:
         return None
