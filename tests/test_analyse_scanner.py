@@ -50,6 +50,7 @@ def use_engine(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     import seed_kickoff.analyse as analyse_module
 
     monkeypatch.setattr(analyse_module, "_TRIE_AFTER", 10**12 if name == "words" else -1)
+    monkeypatch.setattr(analyse_module, "_COMPILE_AFTER", -1)
     monkeypatch.setattr(analyse_module, "_PREFILTER", name == "prefilter")
     monkeypatch.setattr(analyse_module, "_PLANS", [])
 
@@ -378,6 +379,46 @@ def test_every_kind_of_character(engine: str) -> None:
     for n, ch in enumerate(spectrum()):
         lines = [("text", template.format(c=ch)) for template in templates]
         assert_same(fixture_doc([*lines, ("list", f"{ch} according to")], f"c{n}.md"), ruleset)
+
+
+def test_the_prefilter_is_compiled_once_a_run_has_read_enough(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no database in the cache a run uses the trie until it has read _COMPILE_AFTER
+    characters, then compiles one; later runs load it from the cache at once."""
+    import seed_kickoff.analyse as analyse_module
+
+    if hyperscan_missing():
+        pytest.skip("Hyperscan is not installed")
+    use_engine(monkeypatch, "prefilter")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(analyse_module, "_COMPILE_AFTER", 5_000)
+    ruleset = RuleSet(rules=[*TRICKY.rules, *load_rules().rules])
+    doc = fixture_doc()
+    size = len("\n".join(doc.lines))
+    finder = analyse_module._rules_plan(ruleset).finder
+    read = 0
+    while read + size <= 5_000:
+        assert_same(doc, ruleset)
+        read += size
+        assert finder.prefilter is None and finder.trie is not None
+    assert_same(doc, ruleset)
+    assert finder.prefilter is not None
+    assert list(tmp_path.glob("seed-kickoff/prefilter-*.bin"))
+    monkeypatch.setattr(analyse_module, "_PLANS", [])  # a new run
+    assert_same(doc, ruleset)
+    assert analyse_module._rules_plan(ruleset).finder.prefilter is not None
+
+
+def test_without_hyperscan_large_runs_use_the_trie(monkeypatch: pytest.MonkeyPatch) -> None:
+    import seed_kickoff.analyse as analyse_module
+
+    use_engine(monkeypatch, "prefilter")
+    monkeypatch.setitem(sys.modules, "hyperscan", None)  # as if not installed
+    ruleset = RuleSet(rules=[*TRICKY.rules, *load_rules().rules])
+    assert_same(fixture_doc(), ruleset)
+    finder = analyse_module._rules_plan(ruleset).finder
+    assert finder.prefilter is None and finder.trie is not None
 
 
 def test_each_engine_is_the_one_named(engine: str) -> None:

@@ -102,12 +102,15 @@ def test_the_database_is_cached_and_a_damaged_entry_rebuilt(
     patterns = [translate(r"\bserver\b", re.M), translate(r"client", re.M, lowered=True), None]
     text = "The server\nno\nthe Client and the server"
     expected = {0: [0, 2], 1: [2]}
+    assert prefilter.build(patterns, compile_database=False) is None  # not compiled yet
     first = prefilter.build(patterns)
     assert first is not None and first.lines(text) == expected and first.unfiltered == {2}
     (entry,) = (tmp_path / "seed-kickoff").glob("prefilter-*.bin")
     entry.write_bytes(b"not a database")
+    assert prefilter.build(patterns, compile_database=False) is None  # damaged: not used
     again = prefilter.build(patterns)
     assert again is not None and again.lines(text) == expected
+    assert prefilter.build(patterns, compile_database=False) is not None
     assert prefilter.build(patterns).lines("Kelvin \u212a server") is None  # type: ignore[union-attr]
 
 

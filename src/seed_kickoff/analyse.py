@@ -104,6 +104,9 @@ class _RulesPlan:
 
 # Characters read before the machinery for large runs is made (see _Finder).
 _TRIE_AFTER = 100_000
+# Characters read before the prefilter's database is compiled, when this machine has not
+# compiled it before: compiling takes about as long as the trie engine takes over this much text.
+_COMPILE_AFTER = 3_000_000
 # Whether large runs use the Hyperscan prefilter when it is installed (tests turn it off).
 _PREFILTER = True
 _WORD = re.compile(r"\w+")
@@ -115,8 +118,13 @@ class _Finder:
     Large runs use the Hyperscan prefilter (prefilter.py) when it is installed: one pass in C
     names the lines each pattern may match. Without it, the words of a text that start with a
     key word are found: by a trie of the keys, or, until this process has read ``_TRIE_AFTER``
-    characters, by looking every word up, because making a trie or a database costs more than
-    judging a small seed. All ways give the same signals (tested).
+    characters, by looking every word up, because making a trie costs more than judging a
+    small seed. All ways give the same signals (tested).
+
+    The prefilter's database comes from the per-user cache; compiling it takes a second or two,
+    so a process that finds none there uses the trie until it has read ``_COMPILE_AFTER``
+    characters, then compiles it (and stores it for the runs after): a run never pays more than
+    about twice the better choice, and a small run on a new machine pays nothing.
     """
 
     def __init__(self, keys: frozenset[str], plans: tuple[PatternPlan, ...]) -> None:
@@ -125,18 +133,32 @@ class _Finder:
         self.read = 0
         self.large = False  # past _TRIE_AFTER characters
         self.prefilter: Prefilter | None = None
+        self._may_filter = _PREFILTER  # until the prefilter is made, or cannot be
         self._trie: re.Pattern[str] | None = None
 
     def count(self, text: str) -> None:
-        """Counts a text read; the run becomes large once enough has been."""
+        """Counts a text read: makes the machinery that pays off at this size of run."""
+        if self.large and not self._may_filter:
+            return
+        self.read += len(text)
+        if self.read <= _TRIE_AFTER:
+            return
         if not self.large:
-            self.read += len(text)
-            if self.read > _TRIE_AFTER:
-                self.large = True
-                if _PREFILTER:
-                    from seed_kickoff.prefilter import build  # large runs only
+            self.large = True
+            from seed_kickoff import prefilter  # large runs only
 
-                    self.prefilter = build([_filtered(p) for p in self.plans])
+            self._may_filter = self._may_filter and prefilter.available()
+            if self._may_filter:
+                self.prefilter = prefilter.build(self._patterns(), compile_database=False)
+        if self.prefilter is None and self._may_filter and self.read > _COMPILE_AFTER:
+            from seed_kickoff.prefilter import build
+
+            self.prefilter = build(self._patterns())
+        if self.prefilter is not None:
+            self._may_filter = False  # made: nothing left to decide
+
+    def _patterns(self) -> list[str | None]:
+        return [_filtered(p) for p in self.plans]
 
     @property
     def trie(self) -> re.Pattern[str] | None:

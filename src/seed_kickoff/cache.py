@@ -60,20 +60,23 @@ def cached_parse(path: Path, text: str, parse: Callable[[str], Any]) -> Any:
     return data
 
 
-def cached_blob(name: str, build: Callable[[], bytes]) -> bytes:
-    """``build()``, from the cache entry ``name`` when there is one. ``name`` must change with
-    whatever the bytes depend on (a digest of the inputs, say)."""
+def read_blob(name: str) -> bytes | None:
+    """The bytes stored as ``name`` (see ``write_blob``), or None."""
     directory = cache_dir()
     if directory is None:
-        return build()
-    entry = directory / f"{name}.bin"
+        return None
     try:
-        return entry.read_bytes()
+        return (directory / f"{name}.bin").read_bytes()
     except OSError:
-        pass  # not built yet on this machine
-    blob = build()
-    _store(entry, blob)
-    return blob
+        return None  # not stored yet on this machine, or unreadable
+
+
+def write_blob(name: str, blob: bytes) -> None:
+    """Store ``blob`` as ``name``, which must change with whatever the bytes depend on (a digest
+    of the inputs, say). Never fails: the cache is only ever a shortcut."""
+    directory = cache_dir()
+    if directory is not None:
+        _store(directory / f"{name}.bin", blob)
 
 
 def load_yaml(text: str) -> Any:

@@ -31,7 +31,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from seed_kickoff.cache import cached_blob
+from seed_kickoff.cache import read_blob, write_blob
 
 _parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
 _compiler: Any = importlib.import_module(
@@ -290,15 +290,28 @@ class Prefilter:
         return lines
 
 
-def build(patterns: Sequence[str | None]) -> Prefilter | None:
+def available() -> bool:
+    """Whether Hyperscan is installed."""
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def build(patterns: Sequence[str | None], compile_database: bool = True) -> Prefilter | None:
     """The prefilter of Hyperscan patterns (``translate``'s; None: search every line), their
-    slots being their positions; None without Hyperscan."""
+    slots being their positions. None without Hyperscan, or when the database is not in the
+    per-user cache and ``compile_database`` is false (compiling takes a second or two)."""
     try:
         import hyperscan
     except ImportError:
         return None
     chosen = [(slot, source) for slot, source in enumerate(patterns) if source is not None]
-    database, refused = _database(hyperscan, chosen)
+    found = _database(hyperscan, chosen, compile_database)
+    if found is None:
+        return None
+    database, refused = found
     unfiltered = {slot for slot, source in enumerate(patterns) if source is None}
     return Prefilter(database, frozenset(unfiltered.union(refused)))
 
@@ -308,22 +321,14 @@ def build(patterns: Sequence[str | None]) -> Prefilter | None:
 _FLAGS_NAMES = ("HS_FLAG_MULTILINE", "HS_FLAG_ALLOWEMPTY")
 
 
-def _database(hyperscan: Any, chosen: list[tuple[int, str]]) -> tuple[Any, tuple[int, ...]]:
-    """A block-mode database and the slots Hyperscan refused, compiled or (the same patterns,
-    the same Hyperscan) from the per-user cache: compiling takes about a second, loading a few
-    milliseconds."""
+def _database(
+    hyperscan: Any, chosen: list[tuple[int, str]], may_compile: bool
+) -> tuple[Any, tuple[int, ...]] | None:
+    """A block-mode database and the slots Hyperscan refused: from the per-user cache (the same
+    patterns, the same Hyperscan; loading takes a few milliseconds), else compiled and stored
+    there if ``may_compile``, else None."""
     version = getattr(hyperscan, "__version__", "?")
-    digest = hashlib.sha256(repr((version, chosen)).encode()).hexdigest()[:24]
-
-    def compile_database() -> bytes:
-        database = _compile(hyperscan, chosen)
-        refused: tuple[int, ...] = ()
-        if database is None:  # one pattern spoils the lot: find it, and run it the plain way
-            refused = tuple(
-                slot for slot, text in chosen if _compile(hyperscan, [(slot, text)]) is None
-            )
-            database = _compile(hyperscan, [item for item in chosen if item[0] not in refused])
-        return marshal.dumps((hyperscan.dumpb(database) if database is not None else b"", refused))
+    name = "prefilter-" + hashlib.sha256(repr((version, chosen)).encode()).hexdigest()[:24]
 
     def load(blob: bytes) -> tuple[Any, tuple[int, ...]]:
         data, refused = marshal.loads(blob)
@@ -333,10 +338,24 @@ def _database(hyperscan: Any, chosen: list[tuple[int, str]]) -> tuple[Any, tuple
         database.scratch = hyperscan.Scratch(database)  # a loaded database comes without one
         return database, refused
 
-    try:
-        return load(cached_blob(f"prefilter-{digest}", compile_database))
-    except (hyperscan.error, ValueError, EOFError, TypeError):
-        return load(compile_database())  # built by another CPU's Hyperscan (a shared home)
+    stored = read_blob(name)
+    if stored is not None:
+        try:
+            return load(stored)
+        except (hyperscan.error, ValueError, EOFError, TypeError):
+            pass  # damaged, or built by another CPU's Hyperscan (a shared home): compile anew
+    if not may_compile:
+        return None
+    database = _compile(hyperscan, chosen)
+    refused: tuple[int, ...] = ()
+    if database is None:  # one pattern spoils the lot: find it, and run it the plain way
+        refused = tuple(
+            slot for slot, text in chosen if _compile(hyperscan, [(slot, text)]) is None
+        )
+        database = _compile(hyperscan, [item for item in chosen if item[0] not in refused])
+    blob = marshal.dumps((hyperscan.dumpb(database) if database is not None else b"", refused))
+    write_blob(name, blob)
+    return load(blob)
 
 
 def _compile(hyperscan: Any, chosen: list[tuple[int, str]]) -> Any | None:
