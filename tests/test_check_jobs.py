@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import pickle
 from typing import Any
 
 import pytest
 
 import seed_kickoff.check as check_module
 from conftest import MakeSeeds
+from seed_kickoff.check import CheckOptions, check_seeds
+from seed_kickoff.model import Waiver
 from test_cli_check import invoke
 
 
@@ -64,3 +67,31 @@ def test_auto_jobs_follows_the_cpus_this_process_may_use(monkeypatch: pytest.Mon
         check_module.os, "sched_getaffinity", lambda _: set(range(64)), raising=False
     )
     assert check_module.auto_jobs(1000) == check_module.AUTO_MAX_JOBS
+
+
+def test_workers_attach_titles_and_waivers_as_one_process_does(make_seeds: MakeSeeds) -> None:
+    seeds = make_seeds(
+        {
+            "INDEX.md": "- [Parser brief](a.md)\n- b.md\n",
+            # no heading and a long first line: the title is INDEX.md's
+            "a.md": "The parser must read every file within 10 ms" + ", and more" * 12 + ".\n",
+            "b.md": "# Notes\n\nIt rained all day at the harbour.\n",
+        }
+    )
+    waivers = [Waiver("b.md", "spec", "the design is in the wiki")]
+    one, many = (check_seeds(seeds, CheckOptions(jobs=jobs, waivers=waivers)) for jobs in (1, 2))
+    assert list(one.seeds) == list(many.seeds)
+    assert one.summaries() == many.summaries()
+    assert many.seeds[0].title == "Parser brief" and many.seeds[1].waiver == waivers[0]
+    assert many.gate == one.gate
+
+
+def test_summaries_from_workers_share_what_they_repeat(make_seeds: MakeSeeds) -> None:
+    """A run keeps every seed's summary: unpickled ones share their coverage states."""
+    seeds = make_seeds(
+        {f"s{n}.md": f"# Tool {n}\n\nThe tool must parse {n} files.\n" for n in range(4)}
+    )
+    result = check_seeds(seeds, CheckOptions(jobs=2))
+    copies = [pickle.loads(pickle.dumps(summary)) for summary in result.summaries()]
+    assert copies == result.summaries()
+    assert all(copy.coverage is copies[0].coverage for copy in copies)

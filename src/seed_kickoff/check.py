@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,32 +70,41 @@ def judge_document(
     )
 
 
-def iter_seed_results(
+# What judging one seed needs besides the seed: (relative path, listed in INDEX.md, the title
+# INDEX.md gives it, its waiver).
+_Task = tuple[str, bool, "str | None", "Waiver | None"]
+
+
+def stored_results(
     seeds_dir: Path,
     index: SeedIndex,
     ruleset: RuleSet,
     max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int = 1,
     topics: bool = False,
-) -> Iterator[SeedResult]:
-    """Judge seeds one at a time, in index order; no seed's text outlives its judgement.
-
-    With ``jobs`` > 1 the seeds are judged in that many processes, still yielded in index order;
-    with ``AUTO_JOBS``, see ``auto_jobs``.
-    """
+    waivers: dict[str, Waiver] | None = None,
+) -> Iterator[tuple[SeedSummary, bytes]]:
+    """Judge seeds one at a time, in index order; no seed's text outlives its judgement. Each
+    result comes as its summary and its pickle, ready for a SeedStore: with ``jobs`` > 1 (or
+    ``AUTO_JOBS``, see ``auto_jobs``) the worker processes pickle them, and the parent, which
+    also writes the report, never pickles a result again."""
     listed = {entry.path for entry in index.entries}
     titles = {entry.path: entry.title for entry in index.entries}
-    tasks = [(rel, rel in listed) for rel in index.seeds]
+    waivers = waivers or {}
+    tasks: list[_Task] = [
+        (rel, rel in listed, titles.get(rel), waivers.get(rel)) for rel in index.seeds
+    ]
     if jobs == AUTO_JOBS:
         jobs = auto_jobs(len(tasks))
     if jobs > 1 and len(tasks) > 1:
-        results = _judge_in_pool(seeds_dir, ruleset, max_bytes, topics, tasks, jobs)
+        yield from _judge_in_pool(seeds_dir, ruleset, max_bytes, topics, tasks, jobs)
     else:
-        results = (_judge_one(seeds_dir, ruleset, max_bytes, topics, task) for task in tasks)
-    for result in results:
-        if result.title is None:
-            result.title = titles.get(result.path)
-        yield result
+        for task in tasks:
+            yield _stored(_judge_one(seeds_dir, ruleset, max_bytes, topics, task))
+
+
+def _stored(result: SeedResult) -> tuple[SeedSummary, bytes]:
+    return result.summary(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 AUTO_JOBS = 0
@@ -117,10 +127,14 @@ def auto_jobs(seeds: int) -> int:
 
 
 def _judge_one(
-    seeds_dir: Path, ruleset: RuleSet, max_bytes: int, topics: bool, task: tuple[str, bool]
+    seeds_dir: Path, ruleset: RuleSet, max_bytes: int, topics: bool, task: _Task
 ) -> SeedResult:
-    rel, listed = task
-    return judge_document(load_seed(seeds_dir, rel, max_bytes), ruleset, listed, topics)
+    rel, listed, title, waiver = task
+    result = judge_document(load_seed(seeds_dir, rel, max_bytes), ruleset, listed, topics)
+    if result.title is None:
+        result.title = title
+    result.waiver = waiver
+    return result
 
 
 # What each worker process judges with, set once when the pool starts.
@@ -132,9 +146,9 @@ def _start_worker(seeds_dir: Path, ruleset: RuleSet, max_bytes: int, topics: boo
     _WORKER = (seeds_dir, ruleset, max_bytes, topics)
 
 
-def _judge_in_worker(task: tuple[str, bool]) -> SeedResult:
+def _judge_in_worker(task: _Task) -> tuple[SeedSummary, bytes]:
     assert _WORKER is not None
-    return _judge_one(*_WORKER, task)
+    return _stored(_judge_one(*_WORKER, task))
 
 
 def _judge_in_pool(
@@ -142,9 +156,9 @@ def _judge_in_pool(
     ruleset: RuleSet,
     max_bytes: int,
     topics: bool,
-    tasks: list[tuple[str, bool]],
+    tasks: list[_Task],
     jobs: int,
-) -> Iterator[SeedResult]:
+) -> Iterator[tuple[SeedSummary, bytes]]:
     from concurrent.futures import ProcessPoolExecutor  # only large trees pay for the import
 
     chunk = max(1, min(32, len(tasks) // (jobs * 8)))
@@ -171,12 +185,11 @@ def check_seeds(
     waivers = {waiver.seed: waiver for waiver in options.waivers}  # the last one for a seed wins
     store = SeedStore()
     total = len(index.seeds)
-    results_iter = iter_seed_results(
-        seeds_dir, index, ruleset, options.max_bytes, options.jobs, options.topics
+    results = stored_results(
+        seeds_dir, index, ruleset, options.max_bytes, options.jobs, options.topics, waivers
     )
-    for done, result in enumerate(results_iter):
-        result.waiver = waivers.get(result.path)
-        store.append(result)
+    for done, (summary, blob) in enumerate(results):
+        store.append_pickled(summary, blob)
         if progress is not None:
             progress(done + 1, total)
     findings = list(index.findings)

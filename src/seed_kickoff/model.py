@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 Level = Literal["error", "warning"]
 Verdict = Literal["spec", "partial", "non-spec", "unreadable", "unsupported"]
@@ -186,6 +187,43 @@ class SeedSummary:
     @property
     def verdict(self) -> Verdict:
         return self.waiver.verdict if self.waiver else self.judged
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _shared_summary, (
+            self.path,
+            self.title,
+            self.judged,
+            self.genre,
+            self.confidence,
+            self.coverage,
+            self.findings,
+            self.waiver,
+        )
+
+
+def _shared_summary(
+    path: str,
+    title: str | None,
+    judged: Verdict,
+    genre: str,
+    confidence: float,
+    coverage: tuple[CoverageState, ...],
+    findings: tuple[Finding, ...],
+    waiver: Waiver | None,
+) -> SeedSummary:
+    """A summary unpickled from a worker process, sharing the strings and coverage states that
+    every summary repeats, as summaries made in this process do: a run keeps one per seed."""
+    states = cast(tuple[CoverageState, ...], tuple(map(sys.intern, coverage)))
+    return SeedSummary(
+        path,
+        title,
+        cast(Verdict, sys.intern(judged)),
+        sys.intern(genre),
+        confidence,
+        _STATES.setdefault(states, states),
+        findings,
+        waiver,
+    )
 
 
 @dataclass(frozen=True)

@@ -31,13 +31,18 @@ class SeedStore(Sequence[SeedResult]):
         self.summaries: list[SeedSummary] = []
 
     def append(self, result: SeedResult) -> None:
-        blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        self.append_pickled(
+            result.summary(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        )
+
+    def append_pickled(self, summary: SeedSummary, blob: bytes) -> None:
+        """Append a result already pickled (by a worker process), with its summary."""
         self._file.seek(self._offsets[-1])
         self._file.write(blob)
         self._offsets.append(self._offsets[-1] + len(blob))
         if isinstance(self._file, io.BytesIO) and self._offsets[-1] > self._spill_at:
             self._spill()
-        self.summaries.append(result.summary())
+        self.summaries.append(summary)
 
     def __len__(self) -> int:
         return len(self.summaries)
