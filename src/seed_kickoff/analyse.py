@@ -19,7 +19,7 @@ import math
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -64,22 +64,26 @@ def analyse(doc: Document, ruleset: RuleSet) -> Analysis:
         return result
     rules_plan = _rules_plan(ruleset)
     scanner = _Scanner(doc, rules_plan)
-    present = scanner.key_lines.keys()
     candidates = scanner.candidates
-    for rule, patterns, slots, scope, needs in zip(
-        ruleset.rules,
-        rules_plan.plans,
-        rules_plan.slots,
-        rules_plan.scopes,
-        rules_plan.needs,
-        strict=True,
-    ):
-        if candidates is not None:
-            if candidates.keys().isdisjoint(slots) and scanner.unfiltered.isdisjoint(slots):
-                continue  # the prefilter found no line any of its patterns may match
-        elif needs is not None and scanner.safe and present.isdisjoint(needs):
-            continue  # none of its key words is in the text: the rule cannot match
-        scanner.scan(rule, patterns, slots, scope, result)
+    if candidates is not None:
+        # only the rules with a line the prefilter names (or with a pattern it cannot filter)
+        rule_of = rules_plan.rule_of_slot
+        chosen: Iterable[int] = sorted(
+            {rule_of[slot] for slot in candidates}.union(
+                rule_of[slot] for slot in scanner.unfiltered
+            )
+        )
+    else:
+        present = scanner.key_lines.keys()
+        needs = rules_plan.needs
+        chosen = [
+            i
+            for i, need in enumerate(needs)
+            # a rule none of whose key words is in the text cannot match
+            if need is None or not scanner.safe or not present.isdisjoint(need)
+        ]
+    for i in chosen:
+        scanner.scan(i, result)
     result.signals.sort(key=lambda s: (s.line, s.rule))
     return result
 
@@ -91,6 +95,8 @@ class _RulesPlan:
     rules: tuple[Rule, ...]
     plans: tuple[tuple[PatternPlan, ...], ...]  # per rule
     slots: tuple[tuple[int, ...], ...]  # per rule: its patterns' positions among all patterns
+    rule_of_slot: tuple[int, ...]  # per pattern: its rule's position
+    limits: tuple[int, ...]  # per rule: its hit_limit
     scopes: tuple[frozenset[str], ...]  # per rule
     # per rule: the key words one of which a text needs for the rule to match at all (None: the
     # rule has a pattern without key words, or one anchored at line starts, which always runs)
@@ -199,6 +205,8 @@ def _rules_plan(ruleset: RuleSet) -> _RulesPlan:
         rules=tuple(rules),
         plans=plans,
         slots=tuple(slots),
+        rule_of_slot=tuple(i for i, rule_slots in enumerate(slots) for _ in rule_slots),
+        limits=tuple(hit_limit(rule) for rule in rules),
         scopes=tuple(frozenset(rule.scope) for rule in rules),
         needs=tuple(_needs(rule_plans) for rule_plans in plans),
         keys=keys,
@@ -324,19 +332,15 @@ class _Scanner:
             indices = self.scoped[scope] = [i for i, k in enumerate(self.kinds) if k in scope]
         return indices
 
-    def scan(
-        self,
-        rule: Rule,
-        patterns: tuple[PatternPlan, ...],
-        slots: tuple[int, ...],
-        scope: frozenset[str],
-        result: Analysis,
-    ) -> None:
+    def scan(self, index: int, result: Analysis) -> None:
+        """Add the signals of the rule set's rule ``index`` to ``result``."""
+        rules_plan = self.rules_plan
+        rule, scope = rules_plan.rules[index], rules_plan.scopes[index]
         seen: set[int] = set()  # one signal per rule and line: a line proves a point once
         refused: set[int] = set()  # lines where ``unless`` matched
-        limit = hit_limit(rule)
+        limit = rules_plan.limits[index]
         hits = 0
-        for pattern, slot in zip(patterns, slots, strict=True):
+        for pattern, slot in zip(rules_plan.plans[index], rules_plan.slots[index], strict=True):
             if hits >= limit:
                 break
             for line, start, end in self._first_matches(pattern, slot, scope):
