@@ -128,3 +128,19 @@ def test_a_pattern_hyperscan_refuses_searches_every_line(
 def test_without_hyperscan_there_is_no_prefilter(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "hyperscan", None)  # import fails as if not installed
     assert prefilter.build([translate("x", 0)]) is None
+
+
+def test_a_scan_that_fails_leaves_the_text_to_the_plain_scanner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hyperscan = pytest.importorskip("hyperscan")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = prefilter.build([translate("ok", re.M)])
+    assert built is not None
+
+    class Busy:
+        def scan(self, *args: object, **kwargs: object) -> None:
+            raise hyperscan.ScratchInUseError("error code -10")
+
+    built._database = Busy()
+    assert built.lines("ok") is None

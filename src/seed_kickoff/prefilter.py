@@ -256,9 +256,10 @@ def _class_text(members: set[int]) -> str:
 class Prefilter:
     """A Hyperscan database of a rule set's patterns, each pattern known by its slot (index)."""
 
-    def __init__(self, database: Any, unfiltered: frozenset[int]):
+    def __init__(self, database: Any, unfiltered: frozenset[int], error: type[Exception]):
         self._database = database
         self.unfiltered = unfiltered  # slots whose every line is a candidate
+        self._error = error  # what Hyperscan raises
 
     def lines(self, text: str) -> dict[int, list[int]] | None:
         """Slot -> the 0-based lines its pattern may match (ascending), for slots with any; None
@@ -273,7 +274,10 @@ class Prefilter:
             add((end, slot))
 
         if self._database is not None:
-            self._database.scan(encoded, match_event_handler=on_match)
+            try:
+                self._database.scan(encoded, match_event_handler=on_match)
+            except self._error:  # its scratch space in use: a library caller's second thread
+                return None
         found.sort()
         lines: dict[int, list[int]] = {}
         count = encoded.count
@@ -313,7 +317,7 @@ def build(patterns: Sequence[str | None], compile_database: bool = True) -> Pref
         return None
     database, refused = found
     unfiltered = {slot for slot, source in enumerate(patterns) if source is None}
-    return Prefilter(database, frozenset(unfiltered.union(refused)))
+    return Prefilter(database, frozenset(unfiltered.union(refused)), hyperscan.error)
 
 
 # No HS_FLAG_PREFILTER: the translations use nothing Hyperscan lacks, and scans run about a
