@@ -144,3 +144,14 @@ def test_a_scan_that_fails_leaves_the_text_to_the_plain_scanner(
 
     built._database = Busy()
     assert built.lines("ok") is None
+
+
+def test_no_prefilter_when_hyperscan_compiles_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a CPU Hyperscan cannot use, every compile fails: the scanner's trie is better than a
+    prefilter that lets every line through."""
+    pytest.importorskip("hyperscan")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(prefilter, "_compile", lambda hyperscan, chosen: None)
+    assert prefilter.build([translate("ok", re.M), translate("no", re.M)]) is None

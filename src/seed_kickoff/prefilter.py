@@ -312,9 +312,12 @@ def build(patterns: Sequence[str | None], compile_database: bool = True) -> Pref
     except ImportError:
         return None
     chosen = [(slot, source) for slot, source in enumerate(patterns) if source is not None]
-    found = _database(hyperscan, chosen, compile_database)
-    if found is None:
+    try:
+        found = _database(hyperscan, chosen, compile_database)
+    except hyperscan.error:  # this CPU or platform is one Hyperscan cannot run on
         return None
+    if found is None or (found[0] is None and chosen):
+        return None  # not compiled yet, or nothing compiled: the trie does better than no filter
     database, refused = found
     unfiltered = {slot for slot, source in enumerate(patterns) if source is None}
     return Prefilter(database, frozenset(unfiltered.union(refused)), hyperscan.error)
