@@ -378,18 +378,17 @@ class _Scanner:
         Patterns are compiled here, on first use: most never are in a run over a few seeds.
         """
         if self.candidates is not None:
-            yield from self._prefiltered(pattern, slot, scope)
-            return
+            return self._prefiltered(pattern, slot, scope)
         if (
             self.safe
             and pattern.keys is not None
             and self.key_lines.keys().isdisjoint(pattern.keys)
         ):
-            return  # none of its key words is in the text
+            return iter(())  # none of its key words is in the text
         if self.safe and pattern.keys is None and pattern.needles is not None:
             text = self.lowered
             if not any(needle in text for needle in pattern.needles):
-                return  # none of the literal texts one of which every match holds
+                return iter(())  # none of the literal texts one of which every match holds
         use_lowered = self.safe and pattern.lowered_source is not None
         if pattern.anchored and (not self.safe or not pattern.rare_keys):
             # one pass in the engine from newline to newline, cheaper than common key words
@@ -397,8 +396,7 @@ class _Scanner:
             if anchored is None:
                 anchored, use_lowered = pattern.anchored_pattern, False
             texts = self.low_lines if use_lowered else self.lines
-            yield from self._anchored(anchored, pattern, texts, scope, use_lowered)
-            return
+            return self._anchored(anchored, pattern, texts, scope, use_lowered)
         offsets = None
         if self.safe and pattern.keys is not None:
             lines, offsets = self._keyed_lines(pattern)
@@ -407,11 +405,11 @@ class _Scanner:
         else:
             lines = self._in_scope(scope)
         if not lines:
-            return
+            return iter(())  # nothing to search: nothing to compile
         lowered = pattern.lowered if use_lowered else None
         regex = lowered or pattern.pattern
         texts = self.low_lines if lowered else self.lines
-        yield from self._search(regex, texts, lines, scope, offsets)
+        return self._search(regex, texts, lines, scope, offsets)
 
     def _prefiltered(
         self, pattern: PatternPlan, slot: int, scope: frozenset[str]
@@ -419,14 +417,13 @@ class _Scanner:
         """What ``_first_matches`` gives, searching only the lines the prefilter names."""
         assert self.candidates is not None
         lines = self.candidates.get(slot)
-        if lines is None and slot not in self.unfiltered:
-            return
+        if lines is None:
+            lines = self._in_scope(scope) if slot in self.unfiltered else []
+            if not lines:
+                return iter(())
         lowered = pattern.lowered if pattern.lowered_source is not None else None
         regex = lowered or pattern.pattern
-        texts = self.low_lines if lowered else self.lines
-        yield from self._search(
-            regex, texts, self._in_scope(scope) if lines is None else lines, scope
-        )
+        return self._search(regex, self.low_lines if lowered else self.lines, lines, scope)
 
     def _search(
         self,
