@@ -155,3 +155,10 @@ def test_no_prefilter_when_hyperscan_compiles_nothing(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(prefilter, "_compile", lambda hyperscan, chosen: None)
     assert prefilter.build([translate("ok", re.M), translate("no", re.M)]) is None
+
+
+def test_large_repeat_counts_are_widened() -> None:
+    """Hyperscan takes seconds to compile "{1,5000}"; "{1,}" matches wherever it did."""
+    assert translate(r"a.{1,5000}b", 0).count("{1,}") == 1
+    assert "{100,}" in translate(r"(?:ab){300,400}", 0)
+    assert "{0,60}" in translate(r"a.{0,60}b", 0)

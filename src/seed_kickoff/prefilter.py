@@ -110,6 +110,9 @@ _CATEGORY_PLACEHOLDERS = {
     "CATEGORY_NOT_LINEBREAK": {DIGIT, WORD, SPACE, OTHER},
 }
 _LARGE_RANGE = 4096  # non-ASCII ranges wider than this may hold any class of character
+# Larger repeat counts make Hyperscan's compile slow (2 s for one ".{1,5000}"): such a repeat
+# is widened to "{m,}", which matches wherever it did.
+_MAX_BOUND = 100
 
 
 class Untranslatable(Exception):
@@ -159,8 +162,8 @@ def _item(op: Any, av: Any, flags: int, fold: bool) -> str:
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
         low, high, sub = av
         inner = "(?:" + _items(list(sub.data), flags, fold) + ")"
-        if high == _c.MAXREPEAT:
-            return f"{inner}{{{low},}}"
+        if high == _c.MAXREPEAT or high > _MAX_BOUND:
+            return f"{inner}{{{min(low, _MAX_BOUND)},}}"
         return f"{inner}{{{low},{high}}}"
     if op in (_c.ASSERT, _c.ASSERT_NOT):
         return ""  # without the assertion the pattern matches wherever it matched with it
