@@ -299,3 +299,22 @@ def test_no_cache_is_made_under_a_home_that_does_not_exist(
     monkeypatch.setenv("HOME", str(tmp_path / "gone"))
     assert cache.cached_parse(tmp_path / "p.yaml", "z", str.split) == ["z"]
     assert not (tmp_path / "gone").exists()
+
+
+def test_only_the_newest_blobs_of_a_family_are_kept(cache_home: Path) -> None:
+    for n in range(6):
+        cache.write_blob(f"prefilter-{n:04d}", bytes([n]), keep=3)
+        entry = cache_home / f"prefilter-{n:04d}.bin"
+        os.utime(entry, (1_000_000 + n, 1_000_000 + n))  # file times: one second apart
+    cache.write_blob("other-0001", b"x", keep=3)
+    kept = sorted(path.name for path in cache_home.glob("*.bin"))
+    assert kept == [
+        "other-0001.bin",
+        "prefilter-0003.bin",
+        "prefilter-0004.bin",
+        "prefilter-0005.bin",
+    ]
+    assert (
+        cache.read_blob("prefilter-0005") == bytes([5])
+        and cache.read_blob("prefilter-0001") is None
+    )

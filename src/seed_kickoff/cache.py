@@ -71,12 +71,24 @@ def read_blob(name: str) -> bytes | None:
         return None  # not stored yet on this machine, or unreadable
 
 
-def write_blob(name: str, blob: bytes) -> None:
+def write_blob(name: str, blob: bytes, keep: int = 4) -> None:
     """Store ``blob`` as ``name``, which must change with whatever the bytes depend on (a digest
-    of the inputs, say). Never fails: the cache is only ever a shortcut."""
+    of the inputs, say), and delete all but the ``keep`` newest entries that share the part of
+    ``name`` before its last "-" (an edited rule pack leaves no trail of stale databases).
+    Never fails: the cache is only ever a shortcut."""
     directory = cache_dir()
-    if directory is not None:
-        _store(directory / f"{name}.bin", blob)
+    if directory is None:
+        return
+    _store(directory / f"{name}.bin", blob)
+    family = name.rsplit("-", 1)[0]
+    try:
+        entries = sorted(
+            directory.glob(f"{family}-*.bin"), key=lambda entry: entry.stat().st_mtime, reverse=True
+        )
+        for entry in entries[keep:]:
+            entry.unlink()
+    except OSError:
+        pass  # another process pruned first, or the directory is read-only
 
 
 def load_yaml(text: str) -> Any:
