@@ -97,8 +97,7 @@ def encode(text: str) -> bytes | None:
 
 # -- translation ------------------------------------------------------------------------------
 
-_WORDS = {_c.CATEGORY_WORD, getattr(_c, "CATEGORY_UNI_WORD", _c.CATEGORY_WORD)}
-# placeholders each category matches (a non-ASCII char of each class exists for each)
+# The placeholders each category matches: some non-ASCII character of each class is in it.
 _CATEGORY_PLACEHOLDERS = {
     "CATEGORY_DIGIT": {DIGIT},
     "CATEGORY_NOT_DIGIT": {WORD, SPACE, OTHER},
