@@ -222,6 +222,11 @@ def test_one_small_seed_imports_only_what_it_uses(
     assert loaded(second, NEVER_ON_THE_SMALL_PATH) == []
     # the first run parsed the packs and the shipped plans, so it needed their parsers; no more
     assert loaded(first, NEVER_ON_THE_SMALL_PATH) == ["json", "yaml"]
+    # ...and compiled the patterns the seed called for, which later runs take from the cache
+    (patterns,) = (tmp_path / "xdg-cache" / cache.CACHE_NAME).glob("patterns-*.marshal")
+    written = patterns.stat().st_mtime_ns, patterns.read_bytes()
+    imported_by(["check", str(seeds)], tmp_path, fresh_env)
+    assert (patterns.stat().st_mtime_ns, patterns.read_bytes()) == written  # nothing new
 
 
 # -- Markdown without markdown-it --------------------------------------------------------------

@@ -56,7 +56,7 @@ def cached_parse(path: Path, text: str, parse: Callable[[str], Any]) -> Any:
         blob = marshal.dumps((text, data))
     except ValueError:
         return data  # not plain data (a YAML timestamp, say): correct, just not cached
-    _store(entry, blob)
+    store(entry, blob)
     return data
 
 
@@ -72,7 +72,7 @@ def cached_blob(name: str, build: Callable[[], bytes]) -> bytes:
     except OSError:
         pass  # not built yet on this machine
     blob = build()
-    _store(entry, blob)
+    store(entry, blob)
     return blob
 
 
@@ -89,7 +89,7 @@ def load_package_yaml(path: Path) -> Any:
     return cached_parse(path, path.read_text(encoding="utf-8"), load_yaml)
 
 
-def _store(entry: Path, blob: bytes) -> None:
+def store(entry: Path, blob: bytes) -> None:
     """Write ``blob`` to ``entry`` atomically (readers in other processes never see half of it);
     any failure leaves the cache as it was."""
     tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")

@@ -22,6 +22,8 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+from seed_kickoff.patterncache import compile_pattern
+
 # The regex parser is private but stable; its new name from 3.11 avoids a deprecation warning.
 _parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
 _c: Any = importlib.import_module(
@@ -97,7 +99,7 @@ class PatternPlan:
     @cached_property
     def pattern(self) -> re.Pattern[str]:
         """What runs over the original lines."""
-        return re.compile(self.source, self.flags)
+        return compile_pattern(self.source, self.flags)
 
     @cached_property
     def lowered(self) -> re.Pattern[str] | None:
@@ -105,14 +107,14 @@ class PatternPlan:
         if self.lowered_source is None:
             return None
         try:
-            return re.compile(self.lowered_source, self.flags & ~re.IGNORECASE)
+            return compile_pattern(self.lowered_source, self.flags & ~re.IGNORECASE)
         except re.error:
             return None  # lowercasing broke an inline flag or escape: match the plain way
 
     @cached_property
     def anchored_pattern(self) -> re.Pattern[str]:
         """``pattern`` with its "^" replaced by "\n": runs over "\n" + the joined lines."""
-        return re.compile(_newline_anchored(self.source), self.flags)
+        return compile_pattern(_newline_anchored(self.source), self.flags)
 
     @cached_property
     def anchored_lowered(self) -> re.Pattern[str] | None:
@@ -120,7 +122,9 @@ class PatternPlan:
         if self.lowered_source is None:
             return None
         try:
-            return re.compile(_newline_anchored(self.lowered_source), self.flags & ~re.IGNORECASE)
+            return compile_pattern(
+                _newline_anchored(self.lowered_source), self.flags & ~re.IGNORECASE
+            )
         except re.error:
             return None  # as ``lowered``: match the plain way
 
