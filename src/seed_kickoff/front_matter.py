@@ -32,6 +32,8 @@ _FLOW = re.compile(r"[\[\]{}]")
 
 @dataclass
 class FrontMatter:
+    """A document's leading YAML block: its data, its length in lines, its problems."""
+
     data: dict[str, object] = field(default_factory=dict)
     lines: int = 0  # how many leading lines the block occupies (0: none)
     findings: list[Finding] = field(default_factory=list)

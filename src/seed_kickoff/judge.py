@@ -37,6 +37,8 @@ _WORD_MARKS = byte_table(re.compile(r"\w"), mark=ord("a"))
 
 @dataclass(frozen=True)
 class Genre:
+    """A genre of the model: its slug, its family and its label."""
+
     slug: str
     family: str  # "spec" or "non-spec"
     label: str
@@ -44,6 +46,8 @@ class Genre:
 
 @dataclass(frozen=True)
 class JudgeModel:
+    """The numbers of packs/model.yaml that turn scores into verdicts."""
+
     clear_at: float
     dimension_cap: float
     # dimensions whose detail (interfaces, data) may add more than dimension_cap

@@ -300,6 +300,8 @@ _ANY_STOPWORD = frozenset(word for stop in _STOPWORD_BYTES.values() for word in 
 
 @dataclass(frozen=True)
 class LanguageGuess:
+    """The script and language of a text, and how English it reads."""
+
     script: str  # latin, han, hangul, ...
     language: str  # ISO 639-1 code, or "und" when it cannot tell
     english_share: float  # share of the sample's words that are English function words

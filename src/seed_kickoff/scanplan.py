@@ -66,6 +66,8 @@ def is_word(ch: str) -> bool:
 
 @dataclass(frozen=True)
 class PatternPlan:
+    """What the scanner may assume about one pattern (see the module docstring)."""
+
     source: str  # the pattern, rewritten to stay within a line where that was possible
     flags: int
     line_local: bool
