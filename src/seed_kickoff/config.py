@@ -268,7 +268,7 @@ def _pyproject_table(path: Path) -> dict[str, Any] | None:
         raw = path.read_bytes()
     except OSError as err:
         raise ConfigError(f"cannot read: {err.strerror or err}", str(path)) from None
-    if b"kickoff" not in raw:
+    if not _may_hold_tool_kickoff(raw):
         return None  # no [tool.kickoff] in it: not worth importing a TOML parser to be sure
     if sys.version_info >= (3, 11):
         import tomllib
@@ -296,6 +296,21 @@ def _yaml_error(err: yaml.YAMLError, path: str, offset: int) -> ConfigError:
 
 
 # -- YAML with line numbers ------------------------------------------------------------------
+
+
+def _may_hold_tool_kickoff(raw: bytes) -> bool:
+    """Whether a pyproject.toml may define [tool.kickoff]: false only when no TOML spelling of it
+    is in the file (many name kickoff otherwise: kickoff's own names its script "kickoff")."""
+    if b"\\u" in raw or b"\\U" in raw:
+        return True  # a quoted key may spell either word with escapes
+    if b"kickoff" not in raw:
+        return False
+    # [tool.kickoff], [[tool.kickoff.x]], tool.kickoff.x = 1, with the quotes and blanks of TOML
+    if re.search(rb"""tool["']?[ \t]*\.[ \t]*["']?kickoff""", raw):
+        return True
+    # a kickoff key in a [tool] table or in an inline table tool = {...}
+    tool = re.search(rb"""^[ \t]*\[[ \t]*["']?tool["']?[ \t]*\]|\btool["']?[ \t]*=""", raw, re.M)
+    return tool is not None and re.search(rb"""kickoff["']?[ \t]*[.=]""", raw) is not None
 
 
 @dataclass
