@@ -320,3 +320,12 @@ def test_no_cache_is_made_under_a_home_that_does_not_exist(
     monkeypatch.setenv("HOME", str(tmp_path / "gone"))
     assert cache.cached_parse(tmp_path / "p.yaml", "z", str.split) == ["z"]
     assert not (tmp_path / "gone").exists()
+
+
+@given(st.text(alphabet="abcdefhilnorstuwy", max_size=7))
+@settings(max_examples=300, deadline=None)
+def test_common_word_starts_are_looked_up_as_they_were_searched(key: str) -> None:
+    from seed_kickoff import scanplan
+
+    searched = any(word.startswith(key) for word in scanplan._COMMON)
+    assert (key in scanplan._COMMON_STARTS) == searched

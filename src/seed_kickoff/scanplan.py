@@ -636,6 +636,9 @@ _COMMON = frozenset(
 )
 
 
+# Every start of a common word ("th" of "the"), looked up instead of trying each word in turn.
+_COMMON_STARTS = frozenset(word[:end] for word in _COMMON for end in range(len(word) + 1))
+
 # Characters in most lines of prose: a needle made of one of them finds nearly every line.
 _COMMON_CHARS = frozenset(" .,'-:;/\"")
 # The key of "a number starts a word here" (\d after a word boundary): never a word of a text.
@@ -656,8 +659,7 @@ def _rare(keys: frozenset[str]) -> bool:
     """Whether looking the keys up finds few lines: no common word, number or short key, and
     none starts a common word ("th" starts "the")."""
     return _score(keys)[:3] == (True, True, True) and all(
-        len(key) >= _MIN_EXTRA_KEY and not any(word.startswith(key) for word in _COMMON)
-        for key in keys
+        len(key) >= _MIN_EXTRA_KEY and key not in _COMMON_STARTS for key in keys
     )
 
 
