@@ -23,6 +23,7 @@ from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.index import find_index
 from seed_kickoff.loader import DEFAULT_MAX_BYTES
 from seed_kickoff.model import VERDICTS, GatePolicy, Waiver
+from seed_kickoff.patterncache import compile_pattern
 
 if TYPE_CHECKING:  # the pipeline is imported only when a command runs it
     import yaml
@@ -44,7 +45,7 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
 }
 _WAIVER_KEYS = ("seed", "verdict", "reason")
 # The line that closes front matter, as python-frontmatter sees it.
-_FENCE = re.compile(r"^-{3,}\s*$")
+_FENCE = compile_pattern(r"^-{3,}\s*$")
 _LIST_KEYS = ("rules.packs", "rules.disable", "waivers")
 
 

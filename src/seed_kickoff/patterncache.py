@@ -1,7 +1,8 @@
-"""Rule patterns compiled without running Python's regex compiler again on every run.
+"""kickoff's regular expressions (the rules' and its modules' own), compiled without running
+Python's regex compiler again on every run.
 
 ``re.compile`` parses a pattern and turns it into code for the regex engine in pure Python: for
-the few dozen patterns one small seed needs, that costs more than judging it. What it hands the
+the fifty patterns one small seed needs, that costs more than judging it. What it hands the
 engine at the end (``_sre.compile``: the code, the flags, the groups) is plain data, so it is kept
 in a per-user cache file (beside cache.py's) and handed to the engine directly on later runs.
 

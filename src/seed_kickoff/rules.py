@@ -46,8 +46,8 @@ _RULE_KEYS = frozenset(
     }
 )
 _PACK_KEYS = frozenset({"pack", "description", "rules"})
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID = compile_pattern(r"^[a-z0-9][a-z0-9._-]*$")
+_SLUG = compile_pattern(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass(frozen=True)

@@ -412,7 +412,9 @@ def _atoms(source: str) -> list[str] | None:
     return atoms
 
 
-_CLASS_ITEM = re.compile(r"\\.|[A-Z]-[A-Z]|.", re.DOTALL)  # an escape, a range of capitals, a char
+_CLASS_ITEM = compile_pattern(
+    r"\\.|[A-Z]-[A-Z]|.", re.DOTALL
+)  # an escape, a range of capitals, a char
 
 
 def _lowercase(source: str) -> str | None:
