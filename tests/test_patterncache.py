@@ -118,15 +118,12 @@ def test_a_damaged_file_is_not_read_and_is_replaced(
     new_process(monkeypatch)
     good = the_file(cache_home).read_bytes()
     entries = patterncache._read(the_file(cache_home))
-    stamp, checksum, payload = marshal.loads(good)
-    flipped = bytearray(payload)
-    flipped[len(flipped) // 2] ^= 0x10
     for damage in (
         b"",
         b"\x00garbage",
         good[: len(good) // 2],
-        marshal.dumps((stamp, checksum, bytes(flipped))),  # the checksum no longer holds
-        marshal.dumps(["not", "a", "triple"]),
+        marshal.dumps(["not", "a", "pair"]),
+        marshal.dumps((patterncache._STAMP, ["not", "a", "dict"])),
     ):
         the_file(cache_home).write_bytes(damage)
         monkeypatch.setattr(patterncache, "_entries", None)
@@ -136,12 +133,28 @@ def test_a_damaged_file_is_not_read_and_is_replaced(
         assert patterncache._read(the_file(cache_home)) == entries
 
 
+def test_a_damaged_entry_is_not_used_and_is_replaced(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, flags = PATTERNS[3]
+    key = (source, flags)
+    sealed = patterncache._seal(patterncache._entry(source, flags))  # type: ignore[arg-type]
+    flipped = bytearray(sealed)
+    flipped[len(flipped) // 2] ^= 0x10  # the checksum no longer holds
+    for damage in (bytes(flipped), sealed[:-3], b"", b"\x00\x00\x00\x00", 42):
+        monkeypatch.setattr(patterncache, "_entries", {key: damage})
+        monkeypatch.setattr(patterncache, "_new", {})
+        assert patterncache.compile_pattern(source, flags) == re.compile(source, flags)
+        # replaced at exit by the right one
+        assert patterncache._open(patterncache._new[key]) == patterncache._open(sealed)
+
+
 def test_an_entry_the_engine_refuses_is_compiled_again(
     cache_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source, flags = PATTERNS[3]
     code, *rest = patterncache._entry(source, flags) or ()
-    broken = (b"\xff" * len(code), *rest)
+    broken = patterncache._seal((b"\xff" * len(code), *rest))  # type: ignore[arg-type]
     monkeypatch.setattr(patterncache, "_entries", {(source, flags): broken})
     assert patterncache.compile_pattern(source, flags) == re.compile(source, flags)
     assert patterncache._new[(source, flags)] != broken  # replaced at exit by the right one
@@ -155,7 +168,8 @@ def test_another_python_never_reads_the_entries(
     # Another Python wrote an entry for the same pattern, code that is not this one's.
     monkeypatch.setattr(patterncache, "_STAMP", other)
     key = (source, int(flags))
-    monkeypatch.setattr(patterncache, "_new", {key: patterncache._entry("x", 0)})
+    wrong = patterncache._seal(patterncache._entry("x", 0))  # type: ignore[arg-type]
+    monkeypatch.setattr(patterncache, "_new", {key: wrong})
     patterncache._load()
     patterncache.save()
     monkeypatch.undo()
@@ -192,9 +206,11 @@ def test_an_unwritable_cache_is_no_error(tmp_path: Path, monkeypatch: pytest.Mon
     assert blocked.read_text() == "a file where the cache dir would go"
 
 
-def test_the_checksum_covers_the_entries(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_entry_carries_its_checksum(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     patterncache.compile_pattern("abc", 0)
     new_process(monkeypatch)
-    stamp, checksum, payload = marshal.loads(the_file(cache_home).read_bytes())
-    assert stamp == patterncache._STAMP and checksum == zlib.crc32(payload)
-    assert set(marshal.loads(payload)) == {("abc", 0)}
+    stamp, entries = marshal.loads(the_file(cache_home).read_bytes())
+    assert stamp == patterncache._STAMP and set(entries) == {("abc", 0)}
+    sealed = entries[("abc", 0)]
+    assert int.from_bytes(sealed[:4], "little") == zlib.crc32(sealed[4:])
+    assert patterncache._open(sealed) == patterncache._entry("abc", 0)

@@ -10,8 +10,8 @@ Nothing here can change a match:
 
 - an entry is stored only when the pattern built from it equals the one ``re.compile`` gives
   (patterns compare by source, flags and code);
-- the file is read only by the Python that wrote it (exact ``sys.version``, ``_sre.MAGIC``), and
-  only when its checksum holds; the engine also checks the code it is given;
+- the file is read only by the Python that wrote it (exact ``sys.version``, ``_sre.MAGIC``); an
+  entry is used only when its checksum holds, and the engine also checks the code it is given;
 - an entry that is missing, unreadable or refused is compiled the usual way.
 
 New entries are written once, when the process exits, so a run never waits on the disk for them.
@@ -47,9 +47,12 @@ _USABLE = memoryview(b"").cast("I").itemsize == _sre.CODESIZE
 MAX_ENTRIES = 4096
 
 Entry = tuple[bytes, int, int, dict[str, int], tuple[str | None, ...]]
+# Entries are kept sealed (a checksum, then the marshalled entry) and opened when used: reading
+# the file then makes two objects per pattern, and checks only the few a run uses.
+Key = tuple[str, int]
 
-_entries: dict[tuple[str, int], Entry] | None = None  # read from the file on first use
-_new: dict[tuple[str, int], Entry] = {}  # compiled by this process, written at exit
+_entries: dict[Key, bytes] | None = None  # read from the file on first use
+_new: dict[Key, bytes] = {}  # compiled by this process, written at exit
 _file: Path | None = None  # where this process reads and writes its entries
 
 
@@ -58,18 +61,18 @@ def compile_pattern(source: str, flags: int = 0) -> re.Pattern[str]:
 
     Raises ``re.error`` as ``re.compile`` does."""
     key = (source, int(flags))
-    entry = _load().get(key) or _new.get(key)
-    if entry is not None:
+    sealed = _load().get(key) or _new.get(key)
+    if sealed is not None:
         try:
-            return _build(source, entry)
-        except (TypeError, ValueError, RuntimeError, OverflowError, MemoryError):
-            pass  # refused by the engine: compile it again and replace the entry
+            return _build(source, _open(sealed))
+        except (EOFError, TypeError, ValueError, RuntimeError, OverflowError, MemoryError):
+            pass  # damaged, or refused by the engine: compile it again and replace the entry
     pattern = re.compile(source, flags)
     entry = _entry(source, int(flags))
     if entry is not None:
         if not _new and _file is not None:
             atexit.register(save)
-        _new[key] = entry
+        _new[key] = _seal(entry)
     return pattern
 
 
@@ -82,14 +85,10 @@ def save() -> None:
         entries = {}
     entries.update(_new)
     _new.clear()
-    try:
-        payload = marshal.dumps(entries)
-    except ValueError:
-        return  # not plain data (cannot happen to entries made here): write nothing
-    store(_file, marshal.dumps((_STAMP, zlib.crc32(payload), payload)))
+    store(_file, marshal.dumps((_STAMP, entries)))
 
 
-def _load() -> dict[tuple[str, int], Entry]:
+def _load() -> dict[Key, bytes]:
     global _entries, _file
     if _entries is None:
         directory = cache_dir()
@@ -103,16 +102,30 @@ def _load() -> dict[tuple[str, int], Entry]:
     return _entries
 
 
-def _read(path: Path) -> dict[tuple[str, int], Entry]:
+def _read(path: Path) -> dict[Key, bytes]:
     try:
-        stamp, checksum, payload = marshal.loads(path.read_bytes())
-        if stamp == _STAMP and zlib.crc32(payload) == checksum:
-            entries = marshal.loads(payload)
-            if isinstance(entries, dict):
-                return entries
+        stamp, entries = marshal.loads(path.read_bytes())
+        if stamp == _STAMP and isinstance(entries, dict):
+            return entries
     except (OSError, EOFError, ValueError, TypeError):
         pass  # no file yet, or a damaged one: it is replaced at exit
     return {}
+
+
+def _seal(entry: Entry) -> bytes:
+    body = marshal.dumps(entry)
+    return zlib.crc32(body).to_bytes(4, "little") + body
+
+
+def _open(sealed: bytes) -> Entry:
+    """The entry ``_seal`` made, or ValueError when it is not that."""
+    if not isinstance(sealed, bytes):
+        raise ValueError("damaged entry")
+    body = sealed[4:]
+    if zlib.crc32(body) != int.from_bytes(sealed[:4], "little"):
+        raise ValueError("damaged entry")
+    entry: Entry = marshal.loads(body)
+    return entry
 
 
 def _build(source: str, entry: Entry) -> re.Pattern[str]:
