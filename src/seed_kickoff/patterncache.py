@@ -44,7 +44,7 @@ _STAMP = (_FORMAT, sys.version, _sre.MAGIC, _sre.CODESIZE)
 # The code is stored as bytes (fast to read), in words of the engine's size: a C unsigned int.
 _USABLE = memoryview(b"").cast("I").itemsize == _sre.CODESIZE
 # Patterns seen over many runs, many packs: past this, the file starts again from this run's.
-MAX_ENTRIES = 4096
+MAX_ENTRIES = 2048
 
 Entry = tuple[bytes, int, int, dict[str, int], tuple[str | None, ...]]
 # Entries are kept sealed (a checksum, then the marshalled entry) and opened when used: reading
