@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,53 @@ def test_found_in_a_parent_but_not_beyond_the_repository_root(repo: Path) -> Non
     inner = repo / "inner"
     (inner / ".git").mkdir(parents=True)
     assert find_config(inner) is None
+
+
+# Every TOML spelling of a [tool.kickoff] table, and files that name kickoff in other ways.
+_TOOL_KICKOFF_SPELLINGS = [
+    "[tool.kickoff]\nseeds_dir = 'docs'\n",
+    "[tool.kickoff.gate]\nmin_specs = 2\n",
+    "[ tool . 'kickoff' ]\nseeds_dir = 'docs'\n",
+    '["tool"."kickoff".gate]\nmin_specs = 2\n',
+    "[[tool.kickoff.waivers]]\nseed = 'a.md'\nverdict = 'spec'\nreason = 'r'\n",
+    "tool.kickoff.seeds_dir = 'docs'\n",
+    "tool . kickoff = { seeds_dir = 'docs' }\n",
+    "[tool]\nkickoff = { seeds_dir = 'docs' }\n",
+    "[tool]\nkickoff.gate.min_specs = 2\n",
+    "[ 'tool' ]\n'kickoff'.seeds_dir = 'docs'\n",
+    "tool = { kickoff = { seeds_dir = 'docs' } }\n",
+    '"tool" = { "kickoff" = { seeds_dir = "docs" } }\n',
+    '"\\u0074ool"."kick\\u006fff".seeds_dir = "docs"\n',
+]
+_OTHER_KICKOFFS = [  # not parsed
+    "[project]\nname = 'seed-kickoff'\n\n[project.scripts]\nkickoff = 'seed_kickoff.cli:main'\n",
+    "[tool.poetry.dependencies]\nkickoff = '^1.0'\n",
+    "[tool.ruff]\n# kickoff's settings live in .kickoff.yaml\n",
+]
+_LOOKALIKES = [  # parsed, to be sure
+    "[tool.kickoff-extra]\nx = 1\n",
+    "[tool]\nother = 1\n[project.scripts]\nkickoff = 'x:main'\n",
+]
+
+
+@pytest.mark.parametrize("text", _TOOL_KICKOFF_SPELLINGS + _OTHER_KICKOFFS + _LOOKALIKES)
+def test_pyproject_is_parsed_whenever_it_may_hold_tool_kickoff(repo: Path, text: str) -> None:
+    from seed_kickoff import config
+
+    tomllib = pytest.importorskip("tomllib" if sys.version_info >= (3, 11) else "tomli")
+    expected = tomllib.loads(text).get("tool", {}).get("kickoff")
+    assert (expected is not None) == (text in _TOOL_KICKOFF_SPELLINGS)
+    path = write(repo / "pyproject.toml", text)
+    assert config._pyproject_table(path) == expected
+    # a file that cannot hold the table is not parsed at all
+    assert config._may_hold_tool_kickoff(text.encode()) == (text not in _OTHER_KICKOFFS)
+
+
+def test_kickoffs_own_pyproject_is_not_parsed() -> None:
+    from seed_kickoff import config
+
+    raw = (EXAMPLES.parent.parent / "pyproject.toml").read_bytes()
+    assert b"kickoff" in raw and not config._may_hold_tool_kickoff(raw)
 
 
 def test_kickoff_yaml_wins_over_pyproject_in_the_same_dir(repo: Path) -> None:

@@ -137,6 +137,22 @@ def test_case_sensitive_rules_keep_their_flags(tmp_path: Path) -> None:
     assert rule.patterns[0].search("MUST") and not rule.patterns[0].search("must")
 
 
+def test_every_dataclass_has_a_docstring() -> None:
+    # Without one, dataclass() makes __doc__ from inspect.signature(), a cost paid at import.
+    import ast
+
+    package = Path(cache.__file__).parent
+    missing = [
+        f"{path.relative_to(package)}: {node.name}"
+        for path in sorted(package.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+        and any("dataclass" in ast.unparse(d) for d in node.decorator_list)
+        and ast.get_docstring(node) is None
+    ]
+    assert missing == []
+
+
 # Modules a command must not import unless it uses them: report formats it does not write,
 # drawing (rich), parsers of formats the seeds are not in, settings files that do not exist.
 NEVER_ON_THE_SMALL_PATH = (
@@ -222,6 +238,11 @@ def test_one_small_seed_imports_only_what_it_uses(
     assert loaded(second, NEVER_ON_THE_SMALL_PATH) == []
     # the first run parsed the packs and the shipped plans, so it needed their parsers; no more
     assert loaded(first, NEVER_ON_THE_SMALL_PATH) == ["json", "yaml"]
+    # ...and compiled the patterns the seed called for, which later runs take from the cache
+    (patterns,) = (tmp_path / "xdg-cache" / cache.CACHE_NAME).glob("patterns-*.marshal")
+    written = patterns.stat().st_mtime_ns, patterns.read_bytes()
+    imported_by(["check", str(seeds)], tmp_path, fresh_env)
+    assert (patterns.stat().st_mtime_ns, patterns.read_bytes()) == written  # nothing new
 
 
 # -- Markdown without markdown-it --------------------------------------------------------------
@@ -318,3 +339,12 @@ def test_only_the_newest_blobs_of_a_family_are_kept(cache_home: Path) -> None:
         cache.read_blob("prefilter-0005") == bytes([5])
         and cache.read_blob("prefilter-0001") is None
     )
+
+
+@given(st.text(alphabet="abcdefhilnorstuwy", max_size=7))
+@settings(max_examples=300, deadline=None)
+def test_common_word_starts_are_looked_up_as_they_were_searched(key: str) -> None:
+    from seed_kickoff import scanplan
+
+    searched = any(word.startswith(key) for word in scanplan._COMMON)
+    assert (key in scanplan._COMMON_STARTS) == searched

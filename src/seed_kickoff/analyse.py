@@ -46,6 +46,8 @@ _MAX_KNOWN_WORDS = 50_000
 
 @dataclass
 class Analysis:
+    """What the rules found in one document: signals, hit counts, line kinds."""
+
     signals: list[Signal] = field(default_factory=list)
     # rule id -> lines matched, counted up to the rule's hit_limit (the score takes at most cap)
     hits: Counter[str] = field(default_factory=Counter)

@@ -56,7 +56,7 @@ def cached_parse(path: Path, text: str, parse: Callable[[str], Any]) -> Any:
         blob = marshal.dumps((text, data))
     except ValueError:
         return data  # not plain data (a YAML timestamp, say): correct, just not cached
-    _store(entry, blob)
+    store(entry, blob)
     return data
 
 
@@ -79,7 +79,7 @@ def write_blob(name: str, blob: bytes, keep: int = 4) -> None:
     directory = cache_dir()
     if directory is None:
         return
-    _store(directory / f"{name}.bin", blob)
+    store(directory / f"{name}.bin", blob)
     family = name.rsplit("-", 1)[0]
     try:
         entries = sorted(
@@ -104,7 +104,7 @@ def load_package_yaml(path: Path) -> Any:
     return cached_parse(path, path.read_text(encoding="utf-8"), load_yaml)
 
 
-def _store(entry: Path, blob: bytes) -> None:
+def store(entry: Path, blob: bytes) -> None:
     """Write ``blob`` to ``entry`` atomically (readers in other processes never see half of it);
     any failure leaves the cache as it was."""
     tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")

@@ -34,6 +34,8 @@ _PROSE = frozenset({"text", "heading", "list", "quote", "table"})
 
 @dataclass
 class CheckOptions:
+    """How check_seeds runs: the gate policy, limits, rules and waivers."""
+
     policy: GatePolicy = field(default_factory=GatePolicy)
     max_bytes: int = DEFAULT_MAX_BYTES
     ruleset: RuleSet | None = None

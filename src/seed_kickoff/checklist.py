@@ -40,6 +40,8 @@ _STRUCK = re.compile(r"^~~(?P<text>.*)~~" + re.escape(RESOLVED) + "$")
 
 @dataclass
 class _Parsed:
+    """What an existing checklist file holds, as write_checklist reads it."""
+
     items: dict[str, list[int]]  # question id -> the lines carrying it
     sections: dict[str, int]  # section key -> heading line
     ends: dict[str, int]  # section key -> end line

@@ -23,6 +23,7 @@ from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.index import find_index
 from seed_kickoff.loader import DEFAULT_MAX_BYTES
 from seed_kickoff.model import VERDICTS, GatePolicy, Waiver
+from seed_kickoff.patterncache import compile_pattern
 
 if TYPE_CHECKING:  # the pipeline is imported only when a command runs it
     import yaml
@@ -44,7 +45,7 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
 }
 _WAIVER_KEYS = ("seed", "verdict", "reason")
 # The line that closes front matter, as python-frontmatter sees it.
-_FENCE = re.compile(r"^-{3,}\s*$")
+_FENCE = compile_pattern(r"^-{3,}\s*$")
 _LIST_KEYS = ("rules.packs", "rules.disable", "waivers")
 
 
@@ -268,7 +269,7 @@ def _pyproject_table(path: Path) -> dict[str, Any] | None:
         raw = path.read_bytes()
     except OSError as err:
         raise ConfigError(f"cannot read: {err.strerror or err}", str(path)) from None
-    if b"kickoff" not in raw:
+    if not _may_hold_tool_kickoff(raw):
         return None  # no [tool.kickoff] in it: not worth importing a TOML parser to be sure
     if sys.version_info >= (3, 11):
         import tomllib
@@ -296,6 +297,21 @@ def _yaml_error(err: yaml.YAMLError, path: str, offset: int) -> ConfigError:
 
 
 # -- YAML with line numbers ------------------------------------------------------------------
+
+
+def _may_hold_tool_kickoff(raw: bytes) -> bool:
+    """Whether a pyproject.toml may define [tool.kickoff]: false only when no TOML spelling of it
+    is in the file (many name kickoff otherwise: kickoff's own names its script "kickoff")."""
+    if b"\\u" in raw or b"\\U" in raw:
+        return True  # a quoted key may spell either word with escapes
+    if b"kickoff" not in raw:
+        return False
+    # [tool.kickoff], [[tool.kickoff.x]], tool.kickoff.x = 1, with the quotes and blanks of TOML
+    if re.search(rb"""tool["']?[ \t]*\.[ \t]*["']?kickoff""", raw):
+        return True
+    # a kickoff key in a [tool] table or in an inline table tool = {...}
+    tool = re.search(rb"""^[ \t]*\[[ \t]*["']?tool["']?[ \t]*\]|\btool["']?[ \t]*=""", raw, re.M)
+    return tool is not None and re.search(rb"""kickoff["']?[ \t]*[.=]""", raw) is not None
 
 
 @dataclass

@@ -73,6 +73,8 @@ _TIE = 0.15
 
 @dataclass
 class Decoded:
+    """Text decoded from bytes, with the encoding used and what was odd about it."""
+
     text: str = ""
     encoding: str = "utf-8"
     warnings: list[tuple[int | None, str]] = field(default_factory=list)

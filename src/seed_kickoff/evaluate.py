@@ -42,6 +42,8 @@ METRICS: tuple[str, ...] = ("accuracy", "spec_recall", "spec_precision", "genre_
 
 @dataclass(frozen=True)
 class LabelledDoc:
+    """A corpus document with the label (and genre) people gave it."""
+
     file: str  # relative POSIX path inside docs/
     label: str  # spec | partial | nonspec
     genre: str | None  # the corpus's genre label, if given
@@ -50,6 +52,8 @@ class LabelledDoc:
 
 @dataclass
 class DocOutcome:
+    """What kickoff said about one labelled document."""
+
     file: str
     label: str
     predicted: str  # spec | partial | nonspec
@@ -75,6 +79,8 @@ class DocOutcome:
 
 @dataclass
 class EvalResult:
+    """The measures of one evaluation run over a labelled corpus."""
+
     corpus: str
     outcomes: list[DocOutcome]
     matrix: dict[str, dict[str, int]]  # matrix[label][predicted]

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.model import Document, LineKind
+from seed_kickoff.patterncache import compile_pattern
 from seed_kickoff.plainmd import headings_only
 
 if TYPE_CHECKING:
@@ -24,15 +24,15 @@ if TYPE_CHECKING:
 # Markdown nested deeper than this is not a document people wrote; parse it as plain text instead.
 _MAX_MD_NESTING = 200
 # Searched from each newline: a literal first character lets the engine skip ahead.
-_TOO_DEEP = re.compile(rf"\n[ >*+-]{{{_MAX_MD_NESTING}}}")
+_TOO_DEEP = compile_pattern(rf"\n[ >*+-]{{{_MAX_MD_NESTING}}}")
 
-_UNDERLINE = re.compile(r"^\s*([=\-~^\"'`#*+:._])\1{2,}\s*$")
-_TEXT_LIST = re.compile(r"^\s*(?:[-*•◦‣+]|\(?[0-9]{1,3}[.)]|\(?[a-z][.)])\s+\S")
-_TEXT_NUMBERED_HEADING = re.compile(
+_UNDERLINE = compile_pattern(r"^\s*([=\-~^\"'`#*+:._])\1{2,}\s*$")
+_TEXT_LIST = compile_pattern(r"^\s*(?:[-*•◦‣+]|\(?[0-9]{1,3}[.)]|\(?[a-z][.)])\s+\S")
+_TEXT_NUMBERED_HEADING = compile_pattern(
     r"^(?:[0-9]{1,2}(?:\.[0-9]{1,2})*\.?|[A-Z]\.|Appendix [A-Z]\.?)\s+\S"
 )
-_RST_TABLE_BORDER = re.compile(r"^\s*(?:\+[-=+]+\+|=+(?:\s+=+)+)\s*$")
-_RST_DIRECTIVE_CODE = re.compile(r"^\s*\.\.\s+(?:code-block|code|sourcecode|highlight)::")
+_RST_TABLE_BORDER = compile_pattern(r"^\s*(?:\+[-=+]+\+|=+(?:\s+=+)+)\s*$")
+_RST_DIRECTIVE_CODE = compile_pattern(r"^\s*\.\.\s+(?:code-block|code|sourcecode|highlight)::")
 
 
 def parse_text(rel: str, text: str, fmt: str) -> Document:

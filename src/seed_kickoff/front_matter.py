@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from seed_kickoff.model import Finding
+from seed_kickoff.patterncache import compile_pattern
 
 
 @cache
@@ -27,11 +27,13 @@ _MAX_VALUES = 10_000
 # PyYAML's scanner slows down quadratically with [ { nesting (1,000 levels: seconds); nobody
 # writes more than a few by hand.
 _MAX_FLOW_DEPTH = 50
-_FLOW = re.compile(r"[\[\]{}]")
+_FLOW = compile_pattern(r"[\[\]{}]")
 
 
 @dataclass
 class FrontMatter:
+    """A document's leading YAML block: its data, its length in lines, its problems."""
+
     data: dict[str, object] = field(default_factory=dict)
     lines: int = 0  # how many leading lines the block occupies (0: none)
     findings: list[Finding] = field(default_factory=list)

@@ -17,6 +17,7 @@ from seed_kickoff.formats import markdown_tokens
 from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.loader import DEFAULT_MAX_BYTES, read_limited, special_kind
 from seed_kickoff.model import Finding, IndexEntry, Level, SeedIndex
+from seed_kickoff.patterncache import compile_pattern
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -24,11 +25,11 @@ if TYPE_CHECKING:
 
 INDEX_NAME = "INDEX.md"
 
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_WINDOWS_DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
+_SCHEME = compile_pattern(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_WINDOWS_DRIVE = compile_pattern(r"^[a-zA-Z]:[\\/]")
 # A bare file name in a table cell or at the start of a list item: has an extension, no spaces.
 # In backticks the name may hold spaces: - `meeting notes.txt`: what we agreed.
-_FILE_NAME = re.compile(
+_FILE_NAME = compile_pattern(
     r"^(?:`([^`|<>]+\.[A-Za-z0-9]{1,10})`|([^\s`|<>]+\.[A-Za-z0-9]{1,10}))(?=$|[\s:,;)\-–—])"
 )
 

@@ -20,6 +20,8 @@ SCAFFOLD: tuple[tuple[Path, str], ...] = (
 
 @dataclass
 class InitReport:
+    """The files `kickoff init` created and the ones it left as they were."""
+
     created: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)  # already there; left as they were
 

@@ -6,7 +6,6 @@ be explained as sums of rule weights that a person can read in the packs.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,17 +25,20 @@ from seed_kickoff.model import (
     Signal,
     Verdict,
 )
+from seed_kickoff.patterncache import compile_pattern
 from seed_kickoff.rules import Rule, RuleSet
 
 FALLBACK_GENRE = "document"
-_NON_WORD = re.compile(r"\W")
+_NON_WORD = compile_pattern(r"\W")
 # Word characters (and every byte of a non-ASCII one) as "a", the rest as spaces: a word of
 # r"\w+" is then a space followed by an "a" (or an "a" at the start).
-_WORD_MARKS = byte_table(re.compile(r"\w"), mark=ord("a"))
+_WORD_MARKS = byte_table(compile_pattern(r"\w"), mark=ord("a"))
 
 
 @dataclass(frozen=True)
 class Genre:
+    """A genre of the model: its slug, its family and its label."""
+
     slug: str
     family: str  # "spec" or "non-spec"
     label: str
@@ -44,6 +46,8 @@ class Genre:
 
 @dataclass(frozen=True)
 class JudgeModel:
+    """The numbers of packs/model.yaml that turn scores into verdicts."""
+
     clear_at: float
     dimension_cap: float
     # dimensions whose detail (interfaces, data) may add more than dimension_cap

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
 
+from seed_kickoff.patterncache import compile_pattern
+
 # A sample is enough to tell a language; reading all of a long file would cost time for nothing.
 _SAMPLE_CHARS = 20_000
 
@@ -219,12 +221,12 @@ _SCRIPT_CLASSES: tuple[tuple[str, str], ...] = (
 def _scripts() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
     """A letter of any of those scripts (most texts have none: then nothing needs counting),
     and each script's letters."""
-    every = re.compile("[" + "".join(chars for _, chars in _SCRIPT_CLASSES) + "]")
-    return every, tuple((name, re.compile(f"[{chars}]")) for name, chars in _SCRIPT_CLASSES)
+    every = compile_pattern("[" + "".join(chars for _, chars in _SCRIPT_CLASSES) + "]")
+    return every, tuple((name, compile_pattern(f"[{chars}]")) for name, chars in _SCRIPT_CLASSES)
 
 
-_LETTER = re.compile(r"[^\W\d_]")
-_NOT_LETTER = re.compile(r"[\W\d_]")  # the complement of _LETTER, character for character
+_LETTER = compile_pattern(r"[^\W\d_]")
+_NOT_LETTER = compile_pattern(r"[\W\d_]")  # the complement of _LETTER, character for character
 _SCRIPT_LANGUAGE = {
     "hangul": "ko",
     "kana": "ja",
@@ -300,6 +302,8 @@ _ANY_STOPWORD = frozenset(word for stop in _STOPWORD_BYTES.values() for word in 
 
 @dataclass(frozen=True)
 class LanguageGuess:
+    """The script and language of a text, and how English it reads."""
+
     script: str  # latin, han, hangul, ...
     language: str  # ISO 639-1 code, or "und" when it cannot tell
     english_share: float  # share of the sample's words that are English function words

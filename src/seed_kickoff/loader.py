@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import stat
 from pathlib import Path
 
 from seed_kickoff import formats
 from seed_kickoff.decode import decode_bytes
 from seed_kickoff.model import Document, Finding
+from seed_kickoff.patterncache import compile_pattern
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -145,14 +145,14 @@ def load_bytes(rel: str, data: bytes, fmt: str, max_bytes: int = DEFAULT_MAX_BYT
 # a few spaces in a row, so every run is cut to this length here, once for all rules; the line
 # count and every line number stay as they are.
 _MAX_BLANK_RUN = 32
-_BLANK_RUN = re.compile(rf"[^\S\n]{{{_MAX_BLANK_RUN + 1},}}")
+_BLANK_RUN = compile_pattern(rf"[^\S\n]{{{_MAX_BLANK_RUN + 1},}}")
 # The same white space (str.isspace() but newline, listed so that the engine can skip to the
 # first character of a run): this searches a whole text in a third less time.
 BLANKS = (
     "\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-_LONG_RUN = re.compile(f"[{BLANKS}][{BLANKS}]{{{_MAX_BLANK_RUN},}}")
+_LONG_RUN = compile_pattern(f"[{BLANKS}][{BLANKS}]{{{_MAX_BLANK_RUN},}}")
 
 
 def _shorten_blank_runs_of(lines: list[str], text: str) -> None:

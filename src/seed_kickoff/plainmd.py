@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 
+from seed_kickoff.patterncache import compile_pattern
+
 # A line start that may open or continue a block other than a paragraph or an ATX heading:
 # indentation before text (code, continuation), quote, list, thematic-break and setext markers,
 # fences, HTML, table and delimiter rows, ordered-list numbers. Conservative: "-5 dB" or
 # "2) ..." inside a paragraph send the text to markdown-it, which is only slower.
-_OTHER_BLOCK = re.compile(r"^(?:[ \t]+[^ \t\n]|[>*+\-_=`~<|:]|[0-9]{1,9}[.)])", re.MULTILINE)
-_ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+_OTHER_BLOCK = compile_pattern(r"^(?:[ \t]+[^ \t\n]|[>*+\-_=`~<|:]|[0-9]{1,9}[.)])", re.MULTILINE)
+_ATX_HEADING = compile_pattern(r"#{1,6}(?:[ \t]|$)")
 
 
 def headings_only(lines: list[str], start: int = 0) -> list[int] | None:

@@ -31,6 +31,8 @@ _KIND_ORDER = {"problem": 0, "blocking": 0, "genre": 0, "gap": 1, "smell": 2}
 
 @dataclass(frozen=True)
 class Question:
+    """One question of the checklist: its id, text, section and kind."""
+
     id: str  # q:SEED:RULE[:N]
     text: str
     section: str  # "blocking" or the seed's path
@@ -41,6 +43,8 @@ class Question:
 
 @dataclass
 class QuestionSection:
+    """The questions about one seed, as a section of the checklist."""
+
     key: str  # "blocking" or the seed's path
     title: str
     questions: list[Question] = field(default_factory=list)  # every open question, by priority
@@ -59,6 +63,8 @@ class QuestionSection:
 
 @dataclass(frozen=True)
 class Templates:
+    """The question texts of packs/questions.yaml."""
+
     blocking: list[dict[str, str]]
     dimensions: dict[str, str]
     smell_dimensions: dict[str, str]

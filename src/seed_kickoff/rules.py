@@ -21,6 +21,7 @@ from typing import Any
 from seed_kickoff.cache import cached_parse, load_yaml
 from seed_kickoff.errors import RulePackError
 from seed_kickoff.model import DIMENSIONS, LineKind
+from seed_kickoff.patterncache import compile_pattern
 
 BUILTIN_PACKS = ("spec", "genres", "smells")
 LINE_KINDS: tuple[LineKind, ...] = ("text", "heading", "code", "table", "list", "quote", "meta")
@@ -45,8 +46,8 @@ _RULE_KEYS = frozenset(
     }
 )
 _PACK_KEYS = frozenset({"pack", "description", "rules"})
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID = compile_pattern(r"^[a-z0-9][a-z0-9._-]*$")
+_SLUG = compile_pattern(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass(frozen=True)
@@ -275,9 +276,9 @@ def _parse_rule(
 
 
 def _compile(source: str, flags: int, fail: Callable[[str], RulePackError]) -> re.Pattern[str]:
-    """The compiled pattern, or ``fail``'s error naming it. (A user pack's patterns compile as it
-    loads; they stay in ``re``'s cache, so the rule's own lazy compilation costs nothing more.)"""
+    """The compiled pattern (from patterncache.py's cache when it was compiled before), or
+    ``fail``'s error naming it."""
     try:
-        return re.compile(source, flags)
+        return compile_pattern(source, flags)
     except re.error as err:
         raise fail(f"invalid regular expression {source!r}: {err}") from None

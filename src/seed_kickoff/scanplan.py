@@ -22,6 +22,8 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+from seed_kickoff.patterncache import compile_pattern
+
 # The regex parser is private but stable; its new name from 3.11 avoids a deprecation warning.
 _parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
 _c: Any = importlib.import_module(
@@ -64,6 +66,8 @@ def is_word(ch: str) -> bool:
 
 @dataclass(frozen=True)
 class PatternPlan:
+    """What the scanner may assume about one pattern (see the module docstring)."""
+
     source: str  # the pattern, rewritten to stay within a line where that was possible
     flags: int
     line_local: bool
@@ -97,7 +101,7 @@ class PatternPlan:
     @cached_property
     def pattern(self) -> re.Pattern[str]:
         """What runs over the original lines."""
-        return re.compile(self.source, self.flags)
+        return compile_pattern(self.source, self.flags)
 
     @cached_property
     def lowered(self) -> re.Pattern[str] | None:
@@ -105,14 +109,14 @@ class PatternPlan:
         if self.lowered_source is None:
             return None
         try:
-            return re.compile(self.lowered_source, self.flags & ~re.IGNORECASE)
+            return compile_pattern(self.lowered_source, self.flags & ~re.IGNORECASE)
         except re.error:
             return None  # lowercasing broke an inline flag or escape: match the plain way
 
     @cached_property
     def anchored_pattern(self) -> re.Pattern[str]:
         """``pattern`` with its "^" replaced by "\n": runs over "\n" + the joined lines."""
-        return re.compile(_newline_anchored(self.source), self.flags)
+        return compile_pattern(_newline_anchored(self.source), self.flags)
 
     @cached_property
     def anchored_lowered(self) -> re.Pattern[str] | None:
@@ -120,7 +124,9 @@ class PatternPlan:
         if self.lowered_source is None:
             return None
         try:
-            return re.compile(_newline_anchored(self.lowered_source), self.flags & ~re.IGNORECASE)
+            return compile_pattern(
+                _newline_anchored(self.lowered_source), self.flags & ~re.IGNORECASE
+            )
         except re.error:
             return None  # as ``lowered``: match the plain way
 
@@ -406,7 +412,9 @@ def _atoms(source: str) -> list[str] | None:
     return atoms
 
 
-_CLASS_ITEM = re.compile(r"\\.|[A-Z]-[A-Z]|.", re.DOTALL)  # an escape, a range of capitals, a char
+_CLASS_ITEM = compile_pattern(
+    r"\\.|[A-Z]-[A-Z]|.", re.DOTALL
+)  # an escape, a range of capitals, a char
 
 
 def _lowercase(source: str) -> str | None:
@@ -630,6 +638,9 @@ _COMMON = frozenset(
 )
 
 
+# Every start of a common word ("th" of "the"), looked up instead of trying each word in turn.
+_COMMON_STARTS = frozenset(word[:end] for word in _COMMON for end in range(len(word) + 1))
+
 # Characters in most lines of prose: a needle made of one of them finds nearly every line.
 _COMMON_CHARS = frozenset(" .,'-:;/\"")
 # The key of "a number starts a word here" (\d after a word boundary): never a word of a text.
@@ -650,8 +661,7 @@ def _rare(keys: frozenset[str]) -> bool:
     """Whether looking the keys up finds few lines: no common word, number or short key, and
     none starts a common word ("th" starts "the")."""
     return _score(keys)[:3] == (True, True, True) and all(
-        len(key) >= _MIN_EXTRA_KEY and not any(word.startswith(key) for word in _COMMON)
-        for key in keys
+        len(key) >= _MIN_EXTRA_KEY and key not in _COMMON_STARTS for key in keys
     )
 
 
