@@ -29,14 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from seed_kickoff.cache import cache_dir, store
+from seed_kickoff.sre import compiler as _compiler
+from seed_kickoff.sre import parser as _parser
 
-# The private halves of re.compile (renamed in 3.11; the old names warn from then on), and the
-# engine it hands its code to.
+# The engine re.compile hands its code to.
 _sre: Any = importlib.import_module("_sre")
-_parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
-_compiler: Any = importlib.import_module(
-    "re._compiler" if sys.version_info >= (3, 11) else "sre_compile"
-)
 
 _FORMAT = 1
 # What the stored code means: a file written under anything else is not read.

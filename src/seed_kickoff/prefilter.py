@@ -24,22 +24,15 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import importlib
 import marshal
 import re
-import sys
 from collections.abc import Sequence
 from typing import Any
 
 from seed_kickoff.cache import read_blob, write_blob
-
-_parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
-_compiler: Any = importlib.import_module(
-    "re._compiler" if sys.version_info >= (3, 11) else "sre_compile"
-)
-_c: Any = importlib.import_module(
-    "re._constants" if sys.version_info >= (3, 11) else "sre_constants"
-)
+from seed_kickoff.sre import compiler as _compiler
+from seed_kickoff.sre import constants as _c
+from seed_kickoff.sre import parser as _parser
 
 _NEWLINE = 10
 DIGIT, WORD, SPACE, OTHER = "0", "_", " ", "\x7f"  # what a non-ASCII character becomes

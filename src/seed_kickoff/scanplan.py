@@ -14,21 +14,15 @@ Everything here is conservative: when in doubt a fact is false and the scanner d
 
 from __future__ import annotations
 
-import importlib
 import re
-import sys
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 from seed_kickoff.patterncache import compile_pattern
-
-# The regex parser is private but stable; its new name from 3.11 avoids a deprecation warning.
-_parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
-_c: Any = importlib.import_module(
-    "re._constants" if sys.version_info >= (3, 11) else "sre_constants"
-)
+from seed_kickoff.sre import constants as _c
+from seed_kickoff.sre import parser as _parser
 
 # Keys shorter than this start too many words to be worth looking up.
 MIN_KEY = 2
