@@ -410,6 +410,30 @@ def test_the_prefilter_is_compiled_once_a_run_has_read_enough(
     assert analyse_module._rules_plan(ruleset).finder.prefilter is not None
 
 
+def test_a_failed_compile_is_not_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a CPU Hyperscan cannot compile for, the run goes on with the trie, compiling once."""
+    import seed_kickoff.analyse as analyse_module
+    import seed_kickoff.prefilter as prefilter_module
+
+    if hyperscan_missing():
+        pytest.skip("Hyperscan is not installed")
+    use_engine(monkeypatch, "prefilter")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    compiles: list[int] = []
+    monkeypatch.setattr(prefilter_module, "_compile", lambda hs, chosen: compiles.append(1))
+    ruleset = RuleSet(rules=[*TRICKY.rules, *load_rules().rules])
+    assert_same(fixture_doc(), ruleset)
+    tried = len(compiles)  # all patterns at once, then each alone to find the culprit
+    assert tried > 1
+    for n in range(3):
+        assert_same(fixture_doc(name=f"d{n}.md"), ruleset)
+    finder = analyse_module._rules_plan(ruleset).finder
+    assert finder.prefilter is None and finder.trie is not None
+    assert len(compiles) == tried
+
+
 def test_without_hyperscan_large_runs_use_the_trie(monkeypatch: pytest.MonkeyPatch) -> None:
     import seed_kickoff.analyse as analyse_module
 

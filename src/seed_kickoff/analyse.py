@@ -162,6 +162,7 @@ class _Finder:
             from seed_kickoff.prefilter import build
 
             self.prefilter = build(self._patterns())
+            self._may_filter = False  # compiled, or Hyperscan cannot here: never tried again
         if self.prefilter is not None:
             self._may_filter = False  # made: nothing left to decide
 
