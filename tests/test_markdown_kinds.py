@@ -6,6 +6,7 @@ CommonMark block construct and its corner cases, random Markdown-ish documents, 
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -151,6 +152,18 @@ def test_pathological_nesting_is_plain_text() -> None:
 
 def test_the_html_comment_sequence_is_markdown_its() -> None:
     assert HTML_SEQUENCES[markdown_kinds._HTML_COMMENT][0].pattern == "^<!--"
+
+
+def test_the_copied_tables_are_markdown_its() -> None:
+    """markdown_kinds keeps its own copy of two markdown-it tables (importing markdown-it costs
+    a one-seed check 40-80 ms); after a markdown-it upgrade this says when they differ."""
+    from markdown_it.common.utils import MD_TRIM_CHARS
+
+    def plain(table: list[tuple[re.Pattern[str], re.Pattern[str], bool]]) -> list[object]:
+        return [(a.pattern, a.flags, b.pattern, b.flags, c) for a, b, c in table]
+
+    assert plain(markdown_kinds.HTML_SEQUENCES) == plain(HTML_SEQUENCES)
+    assert markdown_kinds.MD_TRIM_CHARS == MD_TRIM_CHARS
 
 
 def test_blanks_are_the_white_space_of_the_rule_patterns() -> None:

@@ -15,27 +15,62 @@ import re
 from itertools import accumulate, compress, repeat
 from operator import add, sub
 
-from markdown_it.common.utils import MD_TRIM_CHARS  # white space its table cells are trimmed of
-from markdown_it.rules_block.html_block import HTML_SEQUENCES
-
 from seed_kickoff.model import LineKind
+from seed_kickoff.patterncache import compile_pattern
+
+# Two tables of markdown-it-py 4, copied: importing markdown-it for them cost 40-80 ms of a
+# one-seed check. tests/test_markdown_kinds.py compares them with markdown-it's own.
+# The white space its table cells are trimmed of (common/utils.py).
+MD_TRIM_CHARS = (
+    "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_HTML_BLOCK_NAMES = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
+    "dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h1|h2|h3|h4|h5|h6|"
+    "head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|"
+    "p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul"
+)
+_HTML_TAG = (
+    "^(?:<[A-Za-z][A-Za-z0-9\\-]*(?:\\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\\s*=\\s*(?:[^\"'=<>`\\x00-\\x20]+"
+    "|'[^']*'|\"[^\"]*\"))?)*\\s*\\/?>|<\\/[A-Za-z][A-Za-z0-9\\-]*\\s*>)\\s*$"
+)
+# The HTML blocks: (start, end, whether the start can interrupt a paragraph) (rules_block/
+# html_block.py).
+HTML_SEQUENCES: list[tuple[re.Pattern[str], re.Pattern[str], bool]] = [
+    (
+        compile_pattern(r"^<(?a:(script|pre|style|textarea))(?=(\s|>|$))", re.IGNORECASE),
+        compile_pattern(r"<\/(?a:(script|pre|style|textarea))>", re.IGNORECASE),
+        True,
+    ),
+    (compile_pattern(r"^<!--"), compile_pattern(r"-->"), True),
+    (compile_pattern(r"^<\?"), compile_pattern(r"\?>"), True),
+    (compile_pattern(r"^<![A-Za-z]"), compile_pattern(r">"), True),
+    (compile_pattern(r"^<!\[CDATA\["), compile_pattern(r"\]\]>"), True),
+    (
+        compile_pattern(rf"^</?(?a:({_HTML_BLOCK_NAMES}))(?=(\s|/?>|$))", re.IGNORECASE),
+        compile_pattern(r"^$"),
+        True,
+    ),
+    (compile_pattern(_HTML_TAG), compile_pattern(r"^$"), False),
+]
 
 # markdown-it's commonmark preset stops parsing blocks nested deeper than this.
 _MAX_NESTING = 20
 # Characters that can start a block which interrupts a paragraph (a table needs a '|' instead).
 _INTERRUPTS = frozenset("`~>*-_+0123456789<#")
-_HR = re.compile(r"([*_-])[ \t]*(?:\1[ \t]*){2,}$")
+_HR = compile_pattern(r"([*_-])[ \t]*(?:\1[ \t]*){2,}$")
 # First characters of every block but a paragraph (a table aside, which needs a '|').
 _NOT_PLAIN = frozenset("`~>*-_+0123456789[<#")
-_ORDERED = re.compile(r"[0-9]{1,9}[.)](?=[ \t]|$)")
-_DELIMITER_CELL = re.compile(r":?-+:?")
-_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_ORDERED = compile_pattern(r"[0-9]{1,9}[.)](?=[ \t]|$)")
+_DELIMITER_CELL = compile_pattern(r":?-+:?")
+_UNESCAPED_PIPE = compile_pattern(r"(?<!\\)\|")
 # A link reference definition; it may run over a few lines (label, destination, title), which
 # reference() joins as markdown-it does.
 _RAW_CHAR = r"(?:\\[^\n]|[^ \\()\x00-\x1f\x7f]|\((?:\\[^\n]|[^ \\()\x00-\x1f\x7f])*\))"
 _RAW_DESTINATION = rf"(?![<]){_RAW_CHAR}+"
 _TITLE = r"(?:\"(?:[^\"\\]|\\[\s\S])*\"|'(?:[^'\\]|\\[\s\S])*'|\((?:[^()\\]|\\[\s\S])*\))"
-_REFERENCE = re.compile(
+_REFERENCE = compile_pattern(
     r"\[((?:[^\[\]\\]|\\[\s\S])*)\]:[ \t]*\n?[ \t]*"
     r"(?!(?i:javascript|vbscript|file):|(?i:data):(?!(?i:image/(?:gif|png|jpeg|webp);)))"
     # A backslash ending the line escapes the newline: the destination, and the definition, end.
@@ -44,7 +79,7 @@ _REFERENCE = re.compile(
     rf"(?:(?:[ \t]+|[ \t]*\n[ \t]*){_TITLE})?[ \t]*(?=\n|$))"
 )
 # The start of a definition's label: closed by ']:' on its first line, or going on to the next.
-_LABEL_START = re.compile(r"\[(?:[^\[\]\\]|\\.)*(?:\]:|\\?$)")
+_LABEL_START = compile_pattern(r"\[(?:[^\[\]\\]|\\.)*(?:\]:|\\?$)")
 # Lines a reference definition may run over before it is not worth following.
 _REFERENCE_LINES = 8
 _HTML_STARTS = [(start, can_interrupt) for start, _, can_interrupt in HTML_SEQUENCES]
