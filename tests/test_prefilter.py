@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seed_kickoff import prefilter
 from seed_kickoff.prefilter import (
@@ -162,3 +164,104 @@ def test_large_repeat_counts_are_widened() -> None:
     assert translate(r"a.{1,5000}b", 0).count("{1,}") == 1
     assert "{100,}" in translate(r"(?:ab){300,400}", 0)
     assert "{0,60}" in translate(r"a.{0,60}b", 0)
+
+
+# Pieces of patterns: every construct the translation handles, over characters of every class.
+_ATOMS = [
+    "a",
+    "Z",
+    "é",
+    "É",
+    "٣",
+    "_",
+    " ",
+    "\\.",
+    "-",
+    "’",
+    "\\u00a0",
+    "k",
+    "s",
+    "i",
+    ".",
+    "\\w",
+    "\\W",
+    "\\d",
+    "\\D",
+    "\\s",
+    "\\S",
+    "[a-z]",
+    "[^a-z]",
+    "[A-Zé]",
+    "[^\\w\\s]",
+    "[^_0-9]",
+    "[\\d\\s,]",
+    "[^ ]",
+    "[ä-ü]",
+    "[^\\n.]",
+]
+_ASSERTIONS = ["\\b", "\\B", "^", "$", "(?=a)", "(?!\\w)", "(?<=\\s)", "(?<![\\w-])"]
+
+
+def _pattern(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.integers(0, 9 if depth < 2 else 5))
+        if kind <= 3:
+            parts.append(draw(st.sampled_from(_ATOMS)))
+        elif kind == 4:
+            parts.append(draw(st.sampled_from(_ASSERTIONS)))
+        elif kind == 5:
+            atom = draw(st.sampled_from(_ATOMS))
+            parts.append(
+                atom + draw(st.sampled_from(["*", "+", "?", "{2}", "{1,3}", "{2,}", "+?"]))
+            )
+        elif kind <= 7:
+            alternatives = [_pattern(draw, depth + 1) for _ in range(draw(st.integers(2, 3)))]
+            parts.append("(" + "|".join(alternatives) + ")")
+        elif kind == 8:
+            parts.append("(?i:" + _pattern(draw, depth + 1) + ")")
+        else:
+            parts.append(
+                "(" + _pattern(draw, depth + 1) + ")" + draw(st.sampled_from(["*", "?", "{1,2}"]))
+            )
+    return "".join(parts)
+
+
+patterns = st.composite(_pattern)()
+_TEXT = st.text(alphabet=st.sampled_from(list("aZzkKsSiI_ -.,’é É٣5\u00a0\tx")), max_size=12)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(patterns, st.lists(_TEXT, min_size=1, max_size=4), st.booleans(), st.booleans())
+def test_random_translations_match_at_least_what_re_matches(
+    source: str, lines: list[str], ignorecase: bool, lowered: bool
+) -> None:
+    """For any pattern and lines, Hyperscan reports every line on which re finds a non-empty
+    match (over the lowercased line for a lowercase twin), once, at the line's end."""
+    hyperscan = pytest.importorskip("hyperscan")
+    flags = re.M | (re.I if ignorecase and not lowered else 0)
+    try:
+        regex = re.compile(source, flags)
+    except re.error:
+        return
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        database.compile(
+            expressions=[translate(source, flags, lowered).encode()],
+            flags=[hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY],
+        )
+    except hyperscan.error:
+        return  # refused ("can never match", say): the scanner searches every line for it
+    text = "\n".join(lines)
+    encoded = encode(text)
+    assert encoded is not None
+    ends: list[int] = []
+    database.scan(encoded, match_event_handler=ends_into(ends))
+    start = 0
+    for line in lines:
+        end = start + len(line)
+        searched = line.lower() if lowered else line
+        if any(m.end() > m.start() for m in regex.finditer(searched)):
+            assert end in ends, (source, flags, lowered, line)
+        start = end + 1
+    assert len(ends) == len(set(ends))  # at most once per line
