@@ -76,14 +76,26 @@ class PatternPlan:
     # newline put in front, "\n" + the rest finds the same lines, and "\n" is a literal prefix
     # the engine jumps between instead of trying every position.
     anchored: bool = False
-    # The Hyperscan pattern that finds a superset of its lines (prefilter.py; None: every line is
-    # searched): ``lowered_source``'s when it is set, as if over the lowercased text.
-    prefilter: str | None = None
 
     @property
     def keys(self) -> frozenset[str] | None:
         """The best key set: lowercase words one of which starts a word in every match."""
         return self.key_sets[0] if self.key_sets else None
+
+    # Translated on first use (only large runs with Hyperscan ask; it would double the planning
+    # of a user pack's patterns); the shipped plans carry it (plan_from_data).
+    @cached_property
+    def prefilter(self) -> str | None:
+        """The Hyperscan pattern that finds a superset of its lines (prefilter.py; None: every
+        line is searched): ``lowered_source``'s when it is set, as if over the lowercased text."""
+        from seed_kickoff.prefilter import Untranslatable, translate
+
+        try:
+            if self.lowered_source is not None:
+                return translate(self.lowered_source, self.flags & ~re.IGNORECASE, lowered=True)
+            return translate(self.source, self.flags)
+        except Untranslatable:
+            return None
 
     @cached_property
     def rare_keys(self) -> bool:
@@ -192,7 +204,7 @@ def plan_to_data(pattern_source: str, planned: PatternPlan) -> dict[str, Any]:
 def plan_from_data(entry: dict[str, Any]) -> PatternPlan:
     key_sets = tuple(frozenset(keys) for keys in entry["key_sets"])
     needles = entry["needles"]
-    return PatternPlan(
+    planned = PatternPlan(
         source=entry["source"],
         flags=entry["flags"],
         line_local=entry["line_local"],
@@ -201,8 +213,9 @@ def plan_from_data(entry: dict[str, Any]) -> PatternPlan:
         key_offset=entry["key_offset"],
         needles=None if needles is None else frozenset(needles),
         anchored=entry["anchored"],
-        prefilter=entry["prefilter"],
     )
+    planned.__dict__["prefilter"] = entry["prefilter"]  # the cached_property, translated ahead
+    return planned
 
 
 def compute_plan(pattern_source: str, pattern_flags: int) -> PatternPlan:
@@ -234,19 +247,7 @@ def compute_plan(pattern_source: str, pattern_flags: int) -> PatternPlan:
         and bool(items)
         and items[0] == (_c.AT, _c.AT_BEGINNING)
         and not _looks_behind(items),
-        prefilter=_prefilter(source, pattern_flags, lowered),
     )
-
-
-def _prefilter(source: str, flags: int, lowered: str | None) -> str | None:
-    from seed_kickoff.prefilter import Untranslatable, translate
-
-    try:
-        if lowered is not None:
-            return translate(lowered, flags & ~re.IGNORECASE, lowered=True)
-        return translate(source, flags)
-    except Untranslatable:
-        return None
 
 
 def _looks_behind(items: list[tuple[Any, Any]]) -> bool:
