@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pickle
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from seed_kickoff.model import (
     Waiver,
 )
 from seed_kickoff.rules import RuleSet, load_rules
-from seed_kickoff.store import SeedStore
+from seed_kickoff.store import SeedStore, pickled
 
 # Lines whose words can name a topic: prose, not code or metadata.
 _PROSE = frozenset({"text", "heading", "list", "quote", "table"})
@@ -102,11 +101,7 @@ def stored_results(
         yield from _judge_in_pool(seeds_dir, ruleset, max_bytes, topics, tasks, jobs)
     else:
         for task in tasks:
-            yield _stored(_judge_one(seeds_dir, ruleset, max_bytes, topics, task))
-
-
-def _stored(result: SeedResult) -> tuple[SeedSummary, bytes]:
-    return result.summary(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            yield pickled(_judge_one(seeds_dir, ruleset, max_bytes, topics, task))
 
 
 AUTO_JOBS = 0
@@ -150,7 +145,7 @@ def _start_worker(seeds_dir: Path, ruleset: RuleSet, max_bytes: int, topics: boo
 
 def _judge_in_worker(task: _Task) -> tuple[SeedSummary, bytes]:
     assert _WORKER is not None
-    return _stored(_judge_one(*_WORKER, task))
+    return pickled(_judge_one(*_WORKER, task))
 
 
 def _judge_in_pool(

@@ -31,9 +31,7 @@ class SeedStore(Sequence[SeedResult]):
         self.summaries: list[SeedSummary] = []
 
     def append(self, result: SeedResult) -> None:
-        self.append_pickled(
-            result.summary(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        )
+        self.append_pickled(*pickled(result))
 
     def append_pickled(self, summary: SeedSummary, blob: bytes) -> None:
         """Append a result already pickled (by a worker process), with its summary."""
@@ -106,6 +104,11 @@ class SeedStore(Sequence[SeedResult]):
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]  # equal to a list of the same seeds, so unhashable
+
+
+def pickled(result: SeedResult) -> tuple[SeedSummary, bytes]:
+    """What ``SeedStore.append_pickled`` takes: made where the result is, a worker process say."""
+    return result.summary(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def store_of(results: Sequence[SeedResult]) -> SeedStore:
