@@ -151,20 +151,20 @@ class _Finder:
         self.read += len(text)
         if self.read <= _TRIE_AFTER:
             return
+        from seed_kickoff import prefilter  # large runs only
+
         if not self.large:
             self.large = True
-            from seed_kickoff import prefilter  # large runs only
-
-            self._may_filter = self._may_filter and prefilter.available()
-            if self._may_filter:
+            if self._may_filter and prefilter.available():
                 self.prefilter = prefilter.build(self._patterns(), compile_database=False)
+            else:
+                self._may_filter = False
         if self.prefilter is None and self._may_filter and self.read > _COMPILE_AFTER:
-            from seed_kickoff.prefilter import build
-
-            self.prefilter = build(self._patterns())
-            self._may_filter = False  # compiled, or Hyperscan cannot here: never tried again
-        if self.prefilter is not None:
-            self._may_filter = False  # made: nothing left to decide
+            # compiled now, or Hyperscan cannot here: either way never tried again
+            self.prefilter = prefilter.build(self._patterns())
+        self._may_filter = (
+            self._may_filter and self.prefilter is None and self.read <= _COMPILE_AFTER
+        )
 
     def _patterns(self) -> list[str | None]:
         return [_filtered(p) for p in self.plans]
@@ -409,10 +409,7 @@ class _Scanner:
             lines = self._in_scope(scope)
         if not lines:
             return iter(())  # nothing to search: nothing to compile
-        lowered = pattern.lowered if use_lowered else None
-        regex = lowered or pattern.pattern
-        texts = self.low_lines if lowered else self.lines
-        return self._search(regex, texts, lines, scope, offsets)
+        return self._search(pattern, use_lowered, lines, scope, offsets)
 
     def _prefiltered(
         self, pattern: PatternPlan, slot: int, scope: frozenset[str]
@@ -424,20 +421,22 @@ class _Scanner:
             lines = self._in_scope(scope) if slot in self.unfiltered else []
             if not lines:
                 return iter(())
-        lowered = pattern.lowered if pattern.lowered_source is not None else None
-        regex = lowered or pattern.pattern
-        return self._search(regex, self.low_lines if lowered else self.lines, lines, scope)
+        return self._search(pattern, pattern.lowered_source is not None, lines, scope)
 
     def _search(
         self,
-        regex: re.Pattern[str],
-        texts: list[str],
+        pattern: PatternPlan,
+        use_lowered: bool,
         lines: list[int],
         scope: frozenset[str],
         offsets: dict[int, int] | None = None,
     ) -> Iterator[tuple[int, int, int]]:
         """First matches on the lines given, each searched from its offset if given (no match on
-        that line starts before it)."""
+        that line starts before it): with the lowercase twin over the lowercased lines if
+        ``use_lowered`` and the twin compiles, else with the pattern over the lines."""
+        lowered = pattern.lowered if use_lowered else None
+        regex = lowered or pattern.pattern
+        texts = self.low_lines if lowered else self.lines
         kinds = self.kinds
         search = regex.search
         for i in lines:
