@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.model import Document, LineKind
 from seed_kickoff.patterncache import compile_pattern
-from seed_kickoff.plainmd import headings_only
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -81,10 +80,7 @@ def _parse_markdown(rel: str, text: str) -> Document:
         body = "\n" * fm.lines + (rest[fm.lines] if len(rest) > fm.lines else "")
     else:
         body = text
-    headings = headings_only(lines, fm.lines)  # most small seeds: no block parser needed
-    for i in headings or ():
-        kinds[i] = "heading"
-    for kind, start, end in markdown_blocks(body) if headings is None else ():
+    for kind, start, end in markdown_blocks(body):
         end = min(end, n)
         if kind == "code":
             kinds[start:end] = ["code"] * (end - start)
