@@ -153,14 +153,13 @@ class SeedResult:
 
     def summary(self) -> SeedSummary:
         judgement = self.judgement
-        states = tuple(judgement.coverage[d].state for d in DIMENSIONS)
-        return SeedSummary(
+        return _shared_summary(
             self.path,
             self.title,
             judgement.verdict,
             judgement.genre,
             judgement.confidence,
-            _STATES.setdefault(states, states),
+            tuple(judgement.coverage[d].state for d in DIMENSIONS),
             tuple(self.findings),
             self.waiver,
         )
@@ -211,8 +210,8 @@ def _shared_summary(
     findings: tuple[Finding, ...],
     waiver: Waiver | None,
 ) -> SeedSummary:
-    """A summary unpickled from a worker process, sharing the strings and coverage states that
-    every summary repeats, as summaries made in this process do: a run keeps one per seed."""
+    """A summary that shares the strings and coverage states every summary repeats, whether made
+    here or unpickled from a worker process: a run keeps one per seed."""
     states = cast(tuple[CoverageState, ...], tuple(map(sys.intern, coverage)))
     return SeedSummary(
         path,
