@@ -188,11 +188,13 @@ def main() -> None:
         sizes = sorted({100, args.seeds} | (set() if args.quick else {args.big}))
         trees = {count: work / f"seeds-{count}" for count in sizes}
         megabytes = {count: build_tree(sources, count, trees[count]) / 1e6 for count in sizes}
+
         # A machine's first large run compiles the Hyperscan database once it has read 3 MB
         # (analyse.py); every later run loads it from the cache. The table is of later runs.
-        cold = run(
-            [*kickoff, "check", str(trees[args.seeds]), "--format", args.format, "--jobs", "1"]
-        )
+        def check_tree(tree: Path, jobs: str = "1") -> Run:
+            return run([*kickoff, "check", str(tree), "--format", args.format, "--jobs", jobs])
+
+        cold = check_tree(trees[args.seeds])
         print(
             f"first run on this machine ({args.seeds} seeds, compiles the prefilter's database): "
             f"wall {cold.wall:.2f} s, cpu {cold.cpu:.2f} s\n"
@@ -204,7 +206,7 @@ def main() -> None:
             tree, mb = trees[count], megabytes[count]
             bare = best([sys.executable, "-c", BARE, str(tree)], 3)  # short and noisy: best of 3
             # one process: the CPU ratio compares like with like
-            check = run([*kickoff, "check", str(tree), "--format", args.format, "--jobs", "1"])
+            check = check_tree(tree)
             print(
                 f"{count:5d} {mb:6.1f}   {bare.wall:6.2f} / {bare.cpu:6.2f}"
                 f"     {check.wall:6.2f} / {check.cpu:6.2f}"
@@ -212,17 +214,7 @@ def main() -> None:
                 f"     {check.cpu / mb:8.3f}   {check.rss_mb:8.1f}"
             )
             if count == args.seeds and args.jobs != "0":
-                jobs = run(
-                    [
-                        *kickoff,
-                        "check",
-                        str(tree),
-                        "--format",
-                        args.format,
-                        "--jobs",
-                        str(args.jobs),
-                    ]
-                )
+                jobs = check_tree(tree, str(args.jobs))
                 print(
                     f"      --jobs {args.jobs}: wall {jobs.wall:.2f} s "
                     f"({check.wall / jobs.wall:.2f}x faster than one process), "
