@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seed_kickoff.analyse import analyse
 from seed_kickoff.errors import UsageError
 from seed_kickoff.index import read_index
 from seed_kickoff.judge import judge
-from seed_kickoff.loader import DEFAULT_MAX_BYTES, load_seed
+from seed_kickoff.loader import DEFAULT_MAX_BYTES, format_of, load_bytes, read_seed
 from seed_kickoff.model import (
     CheckResult,
     Document,
@@ -27,6 +29,9 @@ from seed_kickoff.model import (
 from seed_kickoff.rules import RuleSet, load_rules
 from seed_kickoff.store import SeedStore, pickled
 
+if TYPE_CHECKING:
+    from seed_kickoff.resultcache import ResultCache
+
 # Lines whose words can name a topic: prose, not code or metadata.
 _PROSE = frozenset({"text", "heading", "list", "quote", "table"})
 
@@ -41,6 +46,7 @@ class CheckOptions:
     waivers: list[Waiver] = field(default_factory=list)
     jobs: int = 1  # processes judging seeds (AUTO_JOBS: by the CPUs and seeds); index order kept
     topics: bool = False  # extract key topics of non-spec seeds (only the questions ask them)
+    cache: bool = False  # reuse the results of unchanged seeds (resultcache.py); the CLI's default
 
 
 def ensure_seeds_dir(seeds_dir: Path) -> None:
@@ -74,6 +80,12 @@ def judge_document(
 # What judging one seed needs besides the seed: (relative path, listed in INDEX.md, the title
 # INDEX.md gives it, its waiver).
 _Task = tuple[str, bool, "str | None", "Waiver | None"]
+# What judging one seed gives: its summary and pickle for the store, and a new entry (key,
+# pickle) for the results cache when the seed was judged rather than found there.
+_Judged = tuple[SeedSummary, bytes, "tuple[bytes, bytes] | None"]
+# Runs of fewer seeds do without the results cache: opening it (importing sqlite3 and hashlib,
+# reading the times of kickoff's files) costs about what judging this many small seeds does.
+MIN_CACHED_SEEDS = 20
 
 
 def stored_results(
@@ -84,11 +96,13 @@ def stored_results(
     jobs: int = 1,
     topics: bool = False,
     waivers: dict[str, Waiver] | None = None,
+    cache: ResultCache | None = None,
 ) -> Iterator[tuple[SeedSummary, bytes]]:
     """Judge seeds one at a time, in index order; no seed's text outlives its judgement. Each
     result comes as its summary and its pickle, ready for a SeedStore: with ``jobs`` > 1 (or
     ``AUTO_JOBS``, see ``auto_jobs``) the worker processes pickle them, and the parent, which
-    also writes the report, never pickles a result again."""
+    also writes the report, never pickles a result again. With a ``cache``, a seed whose result
+    it holds is not judged again, and new results are added to it."""
     listed = {entry.path for entry in index.entries}
     titles = {entry.path: entry.title for entry in index.entries}
     waivers = waivers or {}
@@ -97,11 +111,19 @@ def stored_results(
     ]
     if jobs == AUTO_JOBS:
         jobs = auto_jobs(len(tasks))
+    judged: Iterable[_Judged]
     if jobs > 1 and len(tasks) > 1:
-        yield from _judge_in_pool(seeds_dir, ruleset, max_bytes, topics, tasks, jobs)
+        judged = _judge_in_pool(seeds_dir, ruleset, max_bytes, topics, cache, tasks, jobs)
     else:
-        for task in tasks:
-            yield pickled(_judge_one(seeds_dir, ruleset, max_bytes, topics, task))
+        judged = (_judge_one(seeds_dir, ruleset, max_bytes, topics, cache, task) for task in tasks)
+    try:
+        for summary, blob, entry in judged:
+            if entry is not None and cache is not None:
+                cache.add(*entry)  # here, not in the workers: one process writes the cache
+            yield summary, blob
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 AUTO_JOBS = 0
@@ -124,28 +146,52 @@ def auto_jobs(seeds: int) -> int:
 
 
 def _judge_one(
-    seeds_dir: Path, ruleset: RuleSet, max_bytes: int, topics: bool, task: _Task
-) -> SeedResult:
+    seeds_dir: Path,
+    ruleset: RuleSet,
+    max_bytes: int,
+    topics: bool,
+    cache: ResultCache | None,
+    task: _Task,
+) -> _Judged:
     rel, listed, title, waiver = task
-    result = judge_document(load_seed(seeds_dir, rel, max_bytes), ruleset, listed, topics)
-    if result.title is None:
-        result.title = title
-    result.waiver = waiver
-    return result
+    data = read_seed(seeds_dir, rel, max_bytes)
+    blob: bytes | None = None  # the result's pickle, when the cache has it ready
+    entry: tuple[bytes, bytes] | None = None
+    if isinstance(data, Document):  # unreadable: judged by its problem, nothing to keep
+        result = judge_document(data, ruleset, listed, topics)
+    else:
+        key = cache.key(rel, listed, data) if cache is not None else b""
+        kept = cache.get(key) if cache is not None else None
+        if kept is not None:
+            result, blob = kept
+        else:
+            doc = load_bytes(rel, data, format_of(rel), max_bytes)
+            result = judge_document(doc, ruleset, listed, topics)
+            if cache is not None:
+                blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+                entry = (key, blob)
+    # INDEX.md's title and the waiver are this run's, never kept: attached now.
+    if result.title is None and title is not None:
+        result.title, blob = title, None
+    if waiver is not None:
+        result.waiver, blob = waiver, None
+    return (*pickled(result, blob), entry)
 
 
 # What each worker process judges with, set once when the pool starts.
-_WORKER: tuple[Path, RuleSet, int, bool] | None = None
+_WORKER: tuple[Path, RuleSet, int, bool, ResultCache | None] | None = None
 
 
-def _start_worker(seeds_dir: Path, ruleset: RuleSet, max_bytes: int, topics: bool) -> None:
+def _start_worker(
+    seeds_dir: Path, ruleset: RuleSet, max_bytes: int, topics: bool, cache: ResultCache | None
+) -> None:
     global _WORKER
-    _WORKER = (seeds_dir, ruleset, max_bytes, topics)
+    _WORKER = (seeds_dir, ruleset, max_bytes, topics, cache)
 
 
-def _judge_in_worker(task: _Task) -> tuple[SeedSummary, bytes]:
+def _judge_in_worker(task: _Task) -> _Judged:
     assert _WORKER is not None
-    return pickled(_judge_one(*_WORKER, task))
+    return _judge_one(*_WORKER, task)
 
 
 def _judge_in_pool(
@@ -153,16 +199,17 @@ def _judge_in_pool(
     ruleset: RuleSet,
     max_bytes: int,
     topics: bool,
+    cache: ResultCache | None,
     tasks: list[_Task],
     jobs: int,
-) -> Iterator[tuple[SeedSummary, bytes]]:
+) -> Iterator[_Judged]:
     from concurrent.futures import ProcessPoolExecutor  # only large trees pay for the import
 
     chunk = max(1, min(32, len(tasks) // (jobs * 8)))
     with ProcessPoolExecutor(
         max_workers=jobs,
         initializer=_start_worker,
-        initargs=(seeds_dir, ruleset, max_bytes, topics),
+        initargs=(seeds_dir, ruleset, max_bytes, topics, cache),
     ) as pool:
         yield from pool.map(_judge_in_worker, tasks, chunksize=chunk)
 
@@ -182,8 +229,13 @@ def check_seeds(
     waivers = {waiver.seed: waiver for waiver in options.waivers}  # the last one for a seed wins
     store = SeedStore()
     total = len(index.seeds)
+    cache = None
+    if options.cache and total >= MIN_CACHED_SEEDS:
+        from seed_kickoff.resultcache import ResultCache  # imports sqlite3: larger runs only
+
+        cache = ResultCache.for_run(ruleset, options.max_bytes, options.topics)
     results = stored_results(
-        seeds_dir, index, ruleset, options.max_bytes, options.jobs, options.topics, waivers
+        seeds_dir, index, ruleset, options.max_bytes, options.jobs, options.topics, waivers, cache
     )
     for done, (summary, blob) in enumerate(results):
         store.append_pickled(summary, blob)

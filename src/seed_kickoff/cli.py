@@ -96,6 +96,16 @@ def config_options(command: Any) -> Any:
     )(command)
 
 
+def cache_option(command: Any) -> Any:
+    """--cache/--no-cache, for the commands that judge seeds."""
+    return click.option(
+        "--cache/--no-cache",
+        default=True,
+        show_default=True,
+        help="Reuse the results of seeds unchanged since an earlier run (per-user cache).",
+    )(command)
+
+
 def _jobs(ctx: click.Context, param: click.Parameter, value: str) -> int:
     """A number of processes, or "auto" (0: the library's AUTO_JOBS)."""
     text = value.strip().lower()
@@ -146,6 +156,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     show_default=True,
     help="Judge seeds in N processes; auto: one per CPU (up to 8) from 200 seeds on.",
 )
+@cache_option
 @config_options
 def check(
     seeds_dir: Path | None,
@@ -156,6 +167,7 @@ def check(
     max_bytes: int | None,
     jobs: int,
     questions_file: Path | None,
+    cache: bool,
     config: Path | None,
     rule_packs: tuple[Path, ...],
     disable: tuple[str, ...],
@@ -169,6 +181,7 @@ def check(
     settings = resolve_settings(overrides, config)
     options = settings.check_options()  # rules loaded once, for the judgement and the questions
     options.jobs = jobs  # 0 is AUTO_JOBS
+    options.cache = cache
     options.topics = questions_file is not None or fmt == "html"
     from seed_kickoff.report.progress import progress_for
 
@@ -291,11 +304,13 @@ def index_command(seeds_dir: Path | None, check_only: bool, config: Path | None)
     "-o", "--output", type=click.Path(path_type=Path), help="Write or update the checklist FILE."
 )
 @click.option("--all", "show_all", is_flag=True, help="Every question, not the top ten a seed.")
+@cache_option
 @config_options
 def questions(
     seeds_dir: Path | None,
     output: Path | None,
     show_all: bool,
+    cache: bool,
     config: Path | None,
     rule_packs: tuple[Path, ...],
     disable: tuple[str, ...],
@@ -310,6 +325,7 @@ def questions(
     settings = resolve_settings(overrides, config)
     options = settings.check_options()
     options.topics = True
+    options.cache = cache
     result = check_seeds(settings.seeds_dir, options)
     sections = build_questions(result, options.ruleset, show_all=show_all)
     output = settings.questions_output

@@ -41,18 +41,24 @@ def format_of(path: str) -> str:
 
 def load_seed(seeds_dir: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read and parse one seed. ``rel`` must already be vetted by the index (inside the dir)."""
-    fmt = format_of(rel)
+    data = read_seed(seeds_dir, rel, max_bytes)
+    if isinstance(data, Document):
+        return data
+    return load_bytes(rel, data, format_of(rel), max_bytes)
+
+
+def read_seed(seeds_dir: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | Document:
+    """The bytes of one seed (see ``read_limited``), or a Document saying why it cannot be read."""
     path = os.path.join(seeds_dir, rel)
     # The index vetted ``rel``; checking again here means a link swapped in since is not followed.
     # (Plain strings: pathlib's parsing cost more than the check itself.)
     real, real_dir = os.path.realpath(path), os.path.realpath(seeds_dir)
     if real != real_dir and not real.startswith(os.path.join(real_dir, "")):
-        return unreadable(rel, fmt, "leads outside the seeds dir; not read")
+        return unreadable(rel, format_of(rel), "leads outside the seeds dir; not read")
     try:
-        data = read_limited(path, max_bytes)
+        return read_limited(path, max_bytes)
     except OSError as err:
-        return unreadable(rel, fmt, f"cannot be read: {err.strerror or err}")
-    return load_bytes(rel, data, fmt, max_bytes)
+        return unreadable(rel, format_of(rel), f"cannot be read: {err.strerror or err}")
 
 
 def read_limited(path: str | Path, max_bytes: int) -> bytes:

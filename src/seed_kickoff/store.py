@@ -106,9 +106,12 @@ class SeedStore(Sequence[SeedResult]):
     __hash__ = None  # type: ignore[assignment]  # equal to a list of the same seeds, so unhashable
 
 
-def pickled(result: SeedResult) -> tuple[SeedSummary, bytes]:
-    """What ``SeedStore.append_pickled`` takes: made where the result is, a worker process say."""
-    return result.summary(), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+def pickled(result: SeedResult, blob: bytes | None = None) -> tuple[SeedSummary, bytes]:
+    """What ``SeedStore.append_pickled`` takes: made where the result is, a worker process say.
+    ``blob``, when given, is the result's pickle already (from the results cache)."""
+    if blob is None:
+        blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    return result.summary(), blob
 
 
 def store_of(results: Sequence[SeedResult]) -> SeedStore:
