@@ -286,8 +286,11 @@ def test_keys_tell_apart_everything_a_result_depends_on(tmp_path: Path) -> None:
     assert key not in others and len(others) == 5
     fewer = load_rules(disable=["behaviour.system-must"])
     assert resultcache.fingerprint(fewer, 1000, False) != cache.fingerprint
-    # A worker process gets the cache pickled, without the parent's open file.
+    # A worker process gets the cache without the parent's open file (forked or pickled).
     cache.add(key, b"pending")
-    copy = pickle.loads(pickle.dumps(cache))
-    assert copy.fingerprint == cache.fingerprint and copy.path == cache.path
-    assert copy._pending == [] and copy._db is None
+    assert cache.get(key) is None  # opens the file
+    assert cache._db is not None
+    for copy in (pickle.loads(pickle.dumps(cache)), cache.unopened()):
+        assert copy.fingerprint == cache.fingerprint and copy.path == cache.path
+        assert copy._pending == [] and copy._db is None
+    cache.close()

@@ -29,7 +29,7 @@ from seed_kickoff.model import (
 from seed_kickoff.rules import RuleSet, load_rules
 from seed_kickoff.store import SeedStore, pickled
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # resultcache imports sqlite3 and hashlib: runs of MIN_CACHED_SEEDS and more
     from seed_kickoff.resultcache import ResultCache
 
 # Lines whose words can name a topic: prose, not code or metadata.
@@ -186,6 +186,8 @@ def _start_worker(
     seeds_dir: Path, ruleset: RuleSet, max_bytes: int, topics: bool, cache: ResultCache | None
 ) -> None:
     global _WORKER
+    if cache is not None:  # a forked worker must not share the parent's open file
+        cache = cache.unopened()
     _WORKER = (seeds_dir, ruleset, max_bytes, topics, cache)
 
 
@@ -231,7 +233,7 @@ def check_seeds(
     total = len(index.seeds)
     cache = None
     if options.cache and total >= MIN_CACHED_SEEDS:
-        from seed_kickoff.resultcache import ResultCache  # imports sqlite3: larger runs only
+        from seed_kickoff.resultcache import ResultCache
 
         cache = ResultCache.for_run(ruleset, options.max_bytes, options.topics)
     results = stored_results(

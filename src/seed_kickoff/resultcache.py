@@ -117,11 +117,13 @@ class ResultCache:
             return None
         return cls(fingerprint(ruleset, max_bytes, topics), directory / _FILE)
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {"fingerprint": self.fingerprint, "path": self.path}
+    def unopened(self) -> ResultCache:
+        """The same cache without this object's open file and pending entries: what a worker
+        process (forked, or handed a pickle) uses."""
+        return ResultCache(self.fingerprint, self.path)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["fingerprint"], state["path"])  # type: ignore[misc]
+    def __reduce__(self) -> tuple[Any, ...]:
+        return ResultCache, (self.fingerprint, self.path)
 
     def key(self, rel: str, listed: bool, data: bytes) -> bytes:
         digest = hashlib.blake2b(self.fingerprint, digest_size=20)
