@@ -16,7 +16,7 @@ import seed_kickoff.check as check_module
 import seed_kickoff.resultcache as resultcache
 from conftest import MakeSeeds
 from seed_kickoff.model import Document, SeedResult
-from seed_kickoff.resultcache import ResultCache, code_signature
+from seed_kickoff.resultcache import ResultCache, code_digest
 from seed_kickoff.rules import load_rules
 from test_cli_check import invoke
 
@@ -116,7 +116,7 @@ def test_other_rules_or_limits_judge_every_seed_again(
     assert report == json_report(seeds, *change, "--no-cache")
 
 
-def test_an_edited_file_of_kickoff_changes_the_code_signature(
+def test_the_code_digest_follows_the_content_of_kickoffs_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     package = tmp_path / "package"
@@ -125,13 +125,16 @@ def test_an_edited_file_of_kickoff_changes_the_code_signature(
     (package / "packs" / "spec.yaml").write_text("rules: []\n", "utf-8")
     (package / "__pycache__").mkdir()
     monkeypatch.setattr(resultcache, "_PACKAGE", package)
-    before = code_signature()
-    assert [Path(name).name for name, _, _ in before] == ["judge.py", "spec.yaml"]
+    before = code_digest()
     (package / "__pycache__" / "judge.cpython-311.pyc").write_bytes(b"compiled")
-    assert code_signature() == before  # bytecode is not kickoff's source
-    stamp = os.stat(package / "packs" / "spec.yaml").st_mtime_ns
-    os.utime(package / "packs" / "spec.yaml", ns=(stamp + 1_000_000, stamp + 1_000_000))
-    assert code_signature() != before
+    os.utime(package / "judge.py", ns=(1, 1))
+    assert code_digest() == before  # bytecode and file times are not kickoff's source
+    (package / "packs" / "spec.yaml").write_text("rules: [] \n", "utf-8")
+    assert code_digest() != before
+    (package / "packs" / "spec.yaml").write_text("rules: []\n", "utf-8")
+    assert code_digest() == before
+    (package / "packs" / "spec.yaml").rename(package / "packs" / "specs.yaml")
+    assert code_digest() != before
 
 
 def test_index_titles_and_waivers_are_this_runs(
