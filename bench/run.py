@@ -13,8 +13,8 @@ CPU time (user + sys) and peak RSS come from ``os.wait4`` for that child alone.
 - start-up: ``kickoff --version`` and ``kickoff check`` of one small seed against
   ``python -c "import click"`` (best of --repeat runs);
 - peak RSS and time per MB at 100, --seeds and --big seeds;
-- the results cache: ``kickoff check`` of the --seeds tree again, every seed unchanged. Every
-  other row runs with ``--no-cache``: it judges every seed.
+- the results cache: ``kickoff check`` of the --seeds tree again, every seed unchanged, then with
+  one seed edited. Every other row runs with ``--no-cache``: it judges every seed.
 
 CPU time is the steadier figure on a shared machine; both are printed.
 """
@@ -236,6 +236,17 @@ def main() -> None:
                         f"wall {again.wall:.2f} s, cpu {again.cpu:.2f} s, ratio to bare "
                         f"{again.wall / bare.wall:.2f} / {again.cpu / bare.cpu:.2f}"
                     )
+                # One seed edited since (a new file: the tree's files are links to the corpus).
+                edited = min(tree.iterdir())
+                text = edited.read_bytes() + b"\nEdited for the benchmark.\n"
+                edited.unlink()
+                edited.write_bytes(text)
+                touched = check_tree(tree, "1", cache=True)
+                print(
+                    f"      one seed edited since the last run, --jobs 1: wall {touched.wall:.2f} s, "
+                    f"cpu {touched.cpu:.2f} s, ratio to bare "
+                    f"{touched.wall / bare.wall:.2f} / {touched.cpu / bare.cpu:.2f}"
+                )
                 print(
                     f"      (the run that filled the cache: wall {filling.wall:.2f} s, "
                     f"cpu {filling.cpu:.2f} s)"
