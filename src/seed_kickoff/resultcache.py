@@ -212,7 +212,8 @@ class ResultCache:
         # ~/.cache is made if missing (XDG: mode 0700), never the home directory above it.
         self.path.parent.parent.mkdir(mode=0o700, exist_ok=True)
         self.path.parent.mkdir(exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=10)
+        # A batch takes milliseconds: a lock held for seconds is a stuck process, not a writer.
+        db = sqlite3.connect(self.path, timeout=2)
         try:
             db.execute("PRAGMA journal_mode = WAL")  # readers (--jobs workers) beside the writer
             db.execute("PRAGMA synchronous = NORMAL")  # a cache may lose its last batch
