@@ -75,6 +75,7 @@ def test_an_unchanged_seed_is_not_judged_again_and_the_report_is_the_same(
     assert len(judged) == SEEDS + 1 and not cache_home.exists()
     first = json_report(seeds)
     assert rows(cache_home) == SEEDS + 1
+    assert cache_home.stat().st_mode & 0o777 == 0o600  # results quote the seeds
     judged.clear()
     second = json_report(seeds)
     assert judged == []

@@ -212,6 +212,9 @@ class ResultCache:
         # ~/.cache is made if missing (XDG: mode 0700), never the home directory above it.
         self.path.parent.parent.mkdir(mode=0o700, exist_ok=True)
         self.path.parent.mkdir(exist_ok=True)
+        # Results quote the seeds: only their owner may read them (SQLite's -wal and -shm files
+        # take the database's mode).
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         # A batch takes milliseconds: a lock held for seconds is a stuck process, not a writer.
         db = sqlite3.connect(self.path, timeout=2)
         try:
