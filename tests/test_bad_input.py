@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -746,3 +747,82 @@ def test_any_index_reads_nothing_outside(
     assert os.path.realpath(secret) not in seen
     for rel in index.seeds:
         assert Path(os.path.realpath(seeds / rel)).is_relative_to(root)
+
+
+def _bytes_name(folder: Path, name: bytes) -> Path:
+    """A file or folder whose name is these bytes, or a skip where the file system refuses."""
+    try:
+        path = Path(os.fsdecode(os.path.join(os.fsencode(folder), name)))
+        return path
+    except UnicodeDecodeError:  # pragma: no cover - a file system encoding that is strict
+        pytest.skip("this platform's file names are not bytes")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github", "markdown", "html"])
+def test_a_file_name_that_is_not_utf8_is_a_warning_in_every_format(
+    make_seeds: MakeSeeds, tmp_path: Path, fmt: str
+) -> None:
+    seeds = make_seeds({"spec.md": (EXAMPLES / "tide-logger-spec.md").read_text("utf-8")})
+    odd = _bytes_name(seeds, b"notes-\xff-draft.md")
+    try:
+        odd.write_text("# Notes\n\nThe service shall log.\n", encoding="utf-8")
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    out = tmp_path / f"report.{fmt}"
+    code, _, err = invoke(["check", str(seeds), "--format", fmt, "-o", str(out)])
+    assert code == 0, err  # the spec passes the gate; the odd file is a warning, not a crash
+    report = out.read_text("utf-8")
+    if fmt == "junit":  # test cases are seeds and the gate: run warnings are not among them
+        ElementTree.fromstring(report.encode("utf-8"))
+    else:
+        shown = report.replace("\\", "")  # Markdown escapes its punctuation
+        assert "notes-\ufffd-draft.md" in shown and "not UTF-8" in shown
+    if fmt in ("json", "sarif"):
+        json.loads(report)
+    code, printed, _ = invoke(["check", str(seeds)])
+    assert code == 0 and "notes-\ufffd-draft.md has a name that is not UTF-8" in printed
+
+
+def test_a_seeds_dir_whose_name_is_not_utf8_is_reported(tmp_path: Path) -> None:
+    seeds = _bytes_name(tmp_path, b"seeds-\xfe")
+    try:
+        seeds.mkdir()
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    (seeds / "spec.md").write_text((EXAMPLES / "tide-logger-spec.md").read_text("utf-8"), "utf-8")
+    out = tmp_path / "report.json"
+    code, _, err = invoke(["check", str(seeds), "--format", "json", "-o", str(out)])
+    assert code == 0, err
+    assert json.loads(out.read_text("utf-8"))["seeds"][0]["verdict"] == "spec"
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("a.md\n::error file=x::injected.md", "a.md\\n::error file=x::injected.md"),  # a CI command
+        ("red-\x1b[31m.md", "red-\\x1b[31m.md"),  # a terminal escape sequence
+        ("invoice-\u202egnp.md", "invoice-\\u202egnp.md"),  # reads as "invoice-dm.png"
+    ],
+)
+def test_a_file_name_with_a_control_character_is_never_printed_as_it_is(
+    make_seeds: MakeSeeds, name: str, shown: str
+) -> None:
+    seeds = make_seeds({"spec.md": (EXAMPLES / "tide-logger-spec.md").read_text("utf-8")})
+    try:
+        (seeds / name).write_text("# Notes\n\nThe service shall log.\n", encoding="utf-8")
+    except OSError:
+        pytest.skip("this file system refuses such names")
+    for fmt in ("text", "json", "github", "markdown"):
+        code, out, err = invoke(["check", str(seeds), "--format", fmt])
+        assert code == 0, err
+        assert name not in out and name.replace("\n", "%0A") not in out
+    code, out, _ = invoke(["check", str(seeds)])
+    assert f"{shown} has a name with a control character; skipped" in out
+    assert "::error file=x" not in "".join(line[:14] for line in out.splitlines())
+    # Named in INDEX.md: refused on its INDEX.md line, and said once.
+    link = name.replace("\n", "%0A")
+    (seeds / "INDEX.md").write_text(f"- [spec](spec.md)\n- [odd](<{link}>)\n", "utf-8")
+    code, out, _ = invoke(["check", str(seeds)])
+    assert code == 1  # an INDEX.md entry that cannot be read is an error
+    assert "INDEX.md:2:" in out and "a file name with a control character; not read" in out
+    assert out.count("control character") == 1

@@ -23,7 +23,8 @@ def atomic_open(path: Path) -> Iterator[TextIO]:
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        # A path that is not UTF-8 (a seeds dir given as bytes) is written escaped, not refused.
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

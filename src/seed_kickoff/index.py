@@ -100,7 +100,7 @@ def read_index(seeds_dir: Path) -> SeedIndex:
     listing: list[Finding] = []
     on_disk = list_seed_files(seeds_dir, listing)
     # A file INDEX.md names and that was refused there is reported once, with the INDEX line.
-    named = listed | {_lexical_path(ref.ref) for ref in refs}
+    named = listed | {_escaped(_lexical_path(ref.ref)) for ref in refs}
     findings.extend(f for f in listing if f.path not in named)
     unlisted = [path for path in on_disk if path not in listed]
     if index_name is not None:
@@ -288,13 +288,14 @@ def resolve_reference(seeds_dir: Path, root: Path, ref: str) -> tuple[str | None
     if raw.startswith("<") and raw.endswith(">"):
         raw = raw[1:-1]
     raw = unquote(raw.split("#", 1)[0].split("?", 1)[0]) if "://" not in raw else raw
-    shown = ref.strip()
+    shown = _escaped(ref.strip())
     if raw.lower().startswith("file:"):
         return None, f"{shown}: refers outside the seeds dir (file URL); not read"
     if not raw:
         return None, f"{shown}: empty reference"
-    if "\x00" in raw:
-        return None, f"{shown}: invalid file name"
+    odd = odd_name(raw)
+    if odd is not None:
+        return None, f"{shown}: a file name {odd[1]}; not read (rename the file)"
     if raw.startswith(("/", "\\")) or _WINDOWS_DRIVE.match(raw):
         return None, f"{shown}: absolute path, outside the seeds dir; not read"
     parts = [p for p in re.split(r"[\\/]", raw) if p not in ("", ".")]
@@ -377,6 +378,12 @@ def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
             rel = full.relative_to(seeds_dir).as_posix()
             if here == seeds_dir and name.lower() == INDEX_NAME.lower():
                 continue
+            odd = odd_name(rel)
+            if odd is not None:
+                shown, why = odd
+                message = f"{shown} has a name {why}; skipped (rename it to judge it)"
+                findings.append(Finding("warning", message, path=shown, code="not-a-seed"))
+                continue
             problem = _not_a_seed(full, root)
             if problem is not None:
                 level, message = problem
@@ -384,6 +391,33 @@ def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
                 continue
             found.append(rel)
     return found
+
+
+# Characters no file name needs and a report must not print as they are: C0 and C1 controls (a
+# newline starts a line a CI log reads as a command, ESC a terminal escape sequence) and the
+# bidirectional overrides that make a name read otherwise than it is.
+_NAME_CONTROLS = compile_pattern(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def odd_name(name: str) -> tuple[str, str] | None:
+    """How to show ``name``, and what is wrong with it, when it cannot be a seed's name: bytes
+    that are not UTF-8 (which Python keeps as surrogates; INDEX.md cannot name them, no report can
+    show them) become U+FFFD, control characters escapes. None for a good name."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:  # a lone surrogate of a UTF-16 (Windows) name
+            shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
+        return _escaped(shown), "that is not UTF-8"
+    if _NAME_CONTROLS.search(name):
+        return _escaped(name), "with a control character"
+    return None
+
+
+def _escaped(name: str) -> str:
+    return _NAME_CONTROLS.sub(lambda found: ascii(found[0])[1:-1], name)
 
 
 def _not_a_seed(full: Path, root: Path) -> tuple[Level, str] | None:
