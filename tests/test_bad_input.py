@@ -826,3 +826,35 @@ def test_a_file_name_with_a_control_character_is_never_printed_as_it_is(
     assert code == 1  # an INDEX.md entry that cannot be read is an error
     assert "INDEX.md:2:" in out and "a file name with a control character; not read" in out
     assert out.count("control character") == 1
+
+
+def test_a_tree_nested_deeper_than_pythons_recursion_limit_is_walked(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "top.md").write_text("# Top\n\nThe service shall log.\n", "utf-8")
+    deep = os.path.join(str(seeds), *(["d"] * 1100))  # os.walk recurses once a level
+    try:
+        os.makedirs(deep)
+    except (OSError, RecursionError):
+        folder = str(seeds)
+        for _ in range(1100):
+            folder = os.path.join(folder, "d")
+            os.mkdir(folder)
+    Path(deep, "bottom.md").write_text("# Bottom\n\nThe service shall log.\n", "utf-8")
+    code, out, err = invoke(["check", str(seeds), "--format", "json"])
+    assert code == 1, err
+    paths = [seed["path"] for seed in json.loads(out)["seeds"]]
+    assert paths == ["top.md", "/".join(["d"] * 1100 + ["bottom.md"])]
+
+
+def test_the_walk_lists_what_os_walk_lists(tmp_path: Path) -> None:
+    from seed_kickoff.index import _walk
+
+    for folder in ("b/y", "a/x", "a/.hidden", "c"):
+        (tmp_path / folder).mkdir(parents=True)
+    for name in ("z.md", "a/1.md", "a/x/2.md", "b/3.md", "b/y/4.md", "c/5.md", "a/.hidden/6.md"):
+        (tmp_path / name).write_text("x", "utf-8")
+    os.symlink(tmp_path / "a", tmp_path / "link-to-a")
+    ours = [(d, sorted(ds), sorted(fs)) for d, ds, fs in _walk(str(tmp_path))]
+    theirs = [(d, sorted(ds), sorted(fs)) for d, ds, fs in os.walk(str(tmp_path))]
+    assert sorted(ours) == sorted(theirs)

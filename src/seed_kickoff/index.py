@@ -6,6 +6,7 @@ import errno
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -363,7 +364,7 @@ def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
     """
     root = seeds_dir.resolve()
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(seeds_dir, followlinks=False):
+    for dirpath, dirnames, filenames in _walk(str(seeds_dir)):
         here = Path(dirpath)
         for name in sorted(dirnames):
             if not name.startswith(".") and (here / name).is_symlink():
@@ -397,6 +398,34 @@ def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
 # newline starts a line a CI log reads as a command, ESC a terminal escape sequence) and the
 # bidirectional overrides that make a name read otherwise than it is.
 _NAME_CONTROLS = compile_pattern(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top)``: top down, links to directories listed but not followed, unreadable
+    directories skipped; but with a stack instead of recursion, so that a tree nested a thousand
+    folders deep is walked too (``os.walk`` hits Python's recursion limit before Python 3.12).
+    The caller may prune the directory names, as with ``os.walk``."""
+    stack = [top]
+    while stack:
+        here = stack.pop()
+        dirnames: list[str] = []
+        filenames: list[str] = []
+        try:
+            with os.scandir(here) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirnames if is_dir else filenames).append(entry.name)
+        except OSError:
+            continue
+        yield here, dirnames, filenames
+        # Pushed last to first: the first directory's whole tree comes next, as in os.walk.
+        for name in reversed(dirnames):
+            path = os.path.join(here, name)
+            if not os.path.islink(path):
+                stack.append(path)
 
 
 def odd_name(name: str) -> tuple[str, str] | None:
