@@ -841,10 +841,16 @@ def test_a_tree_nested_deeper_than_pythons_recursion_limit_is_walked(tmp_path: P
             folder = os.path.join(folder, "d")
             os.mkdir(folder)
     Path(deep, "bottom.md").write_text("# Bottom\n\nThe service shall log.\n", "utf-8")
-    code, out, err = invoke(["check", str(seeds), "--format", "json"])
-    assert code == 1, err
-    paths = [seed["path"] for seed in json.loads(out)["seeds"]]
-    assert paths == ["top.md", "/".join(["d"] * 1100 + ["bottom.md"])]
+    try:
+        code, out, err = invoke(["check", str(seeds), "--format", "json"])
+        assert code == 1, err
+        paths = [seed["path"] for seed in json.loads(out)["seeds"]]
+        assert paths == ["top.md", "/".join(["d"] * 1100 + ["bottom.md"])]
+    finally:  # bottom up, without recursion: pytest's clean-up (shutil.rmtree) would recurse
+        os.unlink(os.path.join(deep, "bottom.md"))
+        while deep != str(seeds):
+            os.rmdir(deep)
+            deep = os.path.dirname(deep)
 
 
 def test_the_walk_lists_what_os_walk_lists(tmp_path: Path) -> None:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import gc
 import io
 import json
+import os
+import stat
+import threading
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +20,7 @@ from hypothesis import strategies as st
 
 import seed_kickoff.store as store_module
 from conftest import EXAMPLES, MakeSeeds
-from seed_kickoff.atomic import atomic_open
+from seed_kickoff.atomic import _in_place, atomic_open
 from seed_kickoff.check import CheckOptions, check_seeds
 from seed_kickoff.model import CheckResult, GatePolicy, SeedResult, Waiver
 from seed_kickoff.report import RENDERERS, WRITERS
@@ -231,3 +234,34 @@ def test_write_json_is_json_dumps(value: Any) -> None:
     out = io.StringIO()
     write_json(out, _stream_lists(value, [False]))
     assert out.getvalue() == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_a_fifo_as_output_gets_the_report_and_stays_a_fifo(
+    make_seeds: MakeSeeds, tmp_path: Path
+) -> None:
+    seeds = make_seeds({"a.md": "# A\n\nThe service must log.\n"})
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text("utf-8")))
+    reader.start()
+    code, _, err = invoke(["check", str(seeds), "--format", "json", "-o", str(fifo)])
+    reader.join(timeout=30)
+    assert code == 1, err
+    assert json.loads(received[0])["seeds"][0]["path"] == "a.md"
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # renaming a file onto it would have destroyed it
+
+
+def test_devices_are_written_in_place_and_links_keep_leading_to_their_file(
+    make_seeds: MakeSeeds, tmp_path: Path
+) -> None:
+    assert _in_place(Path("/dev/null")) and _in_place(Path("/dev/stdout"))
+    assert not _in_place(tmp_path / "new.json") and not _in_place(tmp_path)
+    seeds = make_seeds({"a.md": "# A\n\nThe service must log.\n"})
+    target = tmp_path / "real.json"
+    target.write_text("old", "utf-8")
+    link = tmp_path / "latest.json"
+    os.symlink(target, link)
+    code, _, err = invoke(["check", str(seeds), "--format", "json", "-o", str(link)])
+    assert code == 1, err
+    assert link.is_symlink() and json.loads(target.read_text("utf-8"))["seeds"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,11 +20,22 @@ def atomic_write_text(path: Path, text: str) -> None:
 @contextlib.contextmanager
 def atomic_open(path: Path) -> Iterator[TextIO]:
     """A UTF-8 text stream to a temporary file beside ``path``, renamed into place when the block
-    ends; removed instead if the block raises. For reports written piece by piece."""
+    ends; removed instead if the block raises. For reports written piece by piece.
+
+    A link to a file is kept: the file it leads to is replaced. A device, FIFO or socket
+    (``/dev/null``, ``/dev/stdout``, a named pipe; anything under ``/dev`` or ``/proc``) is
+    written to as it is: renaming a file onto it would destroy it, and what reads it would never
+    see the report.
+    """
+    if _in_place(path):
+        # A path that is not UTF-8 (a seeds dir given as bytes) is written escaped, not refused.
+        with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
+            yield handle
+        return
+    path = Path(os.path.realpath(path)) if os.path.islink(path) else path
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        # A path that is not UTF-8 (a seeds dir given as bytes) is written escaped, not refused.
         with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
             yield handle
             handle.flush()
@@ -41,3 +53,14 @@ def atomic_open(path: Path) -> Iterator[TextIO]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _in_place(path: Path) -> bool:
+    """Whether ``path`` is written to as it is rather than replaced (see ``atomic_open``)."""
+    if os.path.abspath(path).startswith(("/dev/", "/proc/")):
+        return True  # /dev/stdout leads to the file the shell opened: that one, not a new one
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # nothing there yet (or not reachable: the temporary file will say why)
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
