@@ -12,6 +12,7 @@ import io
 import json
 import os
 import signal
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -864,3 +865,41 @@ def test_the_walk_lists_what_os_walk_lists(tmp_path: Path) -> None:
     ours = [(d, sorted(ds), sorted(fs)) for d, ds, fs in _walk(str(tmp_path))]
     theirs = [(d, sorted(ds), sorted(fs)) for d, ds, fs in os.walk(str(tmp_path))]
     assert sorted(ours) == sorted(theirs)
+
+
+def _within(seconds: float, run: Callable[[], tuple[int, str, str]]) -> tuple[int, str, str]:
+    """``run()``'s result, or a failure when it blocks (a FIFO opened for reading would)."""
+    done: list[tuple[int, str, str]] = []
+    worker = threading.Thread(target=lambda: done.append(run()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert done, "blocked: a FIFO was opened"
+    return done[0]
+
+
+@pytest.mark.parametrize("where", ["--rules", "--config", "INDEX.md"])
+def test_a_fifo_among_kickoffs_own_inputs_is_refused_without_blocking(
+    make_seeds: MakeSeeds, tmp_path: Path, where: str
+) -> None:
+    seeds = make_seeds({"a.md": "# A\n\nThe service must log.\n"})
+    fifo = seeds / "INDEX.md" if where == "INDEX.md" else tmp_path / "input.yaml"
+    os.mkfifo(fifo)
+    args = ["check", str(seeds)] + ([] if where == "INDEX.md" else [where, str(fifo)])
+    code, _, err = _within(20, lambda: invoke(args))
+    assert code == 2 and str(fifo) in err
+    assert "not a regular file" in err
+
+
+def test_questions_into_a_fifo_write_the_checklist_there(
+    make_seeds: MakeSeeds, tmp_path: Path
+) -> None:
+    seeds = make_seeds({"a.md": "# A\n\nThe service must log.\n"})
+    fifo = tmp_path / "questions.pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text("utf-8")), daemon=True)
+    reader.start()
+    code, _, err = _within(20, lambda: invoke(["questions", str(seeds), "-o", str(fifo)]))
+    reader.join(20)
+    assert code == 0, err
+    assert received and "- [ ]" in received[0]

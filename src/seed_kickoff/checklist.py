@@ -20,6 +20,7 @@ from pathlib import Path
 
 from seed_kickoff.atomic import atomic_write_text
 from seed_kickoff.errors import OutputError
+from seed_kickoff.loader import read_whole
 from seed_kickoff.questions import Question, QuestionSection
 
 TITLE = "# Questions for the kickoff meeting"
@@ -62,9 +63,9 @@ def render_checklist(sections: list[QuestionSection], existing: str | None = Non
 def write_checklist(path: Path, sections: list[QuestionSection]) -> bool:
     """Create or update the checklist at ``path`` atomically. True when its bytes changed."""
     existing: str | None = None
-    if path.exists():
+    if path.is_file():  # a pipe or device (-o /dev/stdout) holds no checklist to update
         try:
-            existing = path.read_bytes().decode("utf-8-sig")
+            existing = read_whole(path).decode("utf-8-sig")
         except OSError as err:
             raise OutputError(f"cannot read: {err.strerror or err}", str(path)) from None
         except UnicodeDecodeError:

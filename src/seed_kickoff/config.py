@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from seed_kickoff.errors import ConfigError
 from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.index import find_index
-from seed_kickoff.loader import DEFAULT_MAX_BYTES
+from seed_kickoff.loader import DEFAULT_MAX_BYTES, read_whole
 from seed_kickoff.model import VERDICTS, GatePolicy, Waiver
 from seed_kickoff.patterncache import compile_pattern
 
@@ -144,7 +144,8 @@ def resolve_settings(
     """Merge defaults, the config file (``config`` or the one found), INDEX.md and ``overrides``."""
     overrides = overrides or Overrides()
     if config is not None and not config.is_file():
-        raise ConfigError("no such configuration file", str(config))
+        what = "not a regular file" if config.exists() else "no such configuration file"
+        raise ConfigError(what, str(config))
     path = config or find_config(cwd or Path.cwd())
     layers = [read_config(path)] if path is not None else []
     seeds_dir = overrides.seeds_dir or _merged(layers).get("seeds_dir") or DEFAULT_SEEDS_DIR
@@ -224,7 +225,7 @@ def read_index_config(seeds_dir: Path) -> Layer | None:
     if index is None:
         return None
     try:  # undecodable bytes are the index reader's warning, not a configuration error
-        text = index.read_bytes().decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+        text = read_whole(index).decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
     except OSError as err:
         raise ConfigError(f"cannot read: {err.strerror or err}", str(index)) from None
     front = split_front_matter(text, index.name)
@@ -257,7 +258,7 @@ def read_index_config(seeds_dir: Path) -> Layer | None:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return read_whole(path).decode("utf-8-sig")
     except OSError as err:
         raise ConfigError(f"cannot read: {err.strerror or err}", str(path)) from None
     except UnicodeDecodeError:
@@ -266,7 +267,7 @@ def _read_text(path: Path) -> str:
 
 def _pyproject_table(path: Path) -> dict[str, Any] | None:
     try:
-        raw = path.read_bytes()
+        raw = read_whole(path)
     except OSError as err:
         raise ConfigError(f"cannot read: {err.strerror or err}", str(path)) from None
     if not _may_hold_tool_kickoff(raw):

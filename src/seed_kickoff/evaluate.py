@@ -16,7 +16,7 @@ from pathlib import Path
 from seed_kickoff.check import judge_document
 from seed_kickoff.errors import ConfigError, UsageError
 from seed_kickoff.judge import load_model
-from seed_kickoff.loader import DEFAULT_MAX_BYTES, load_seed
+from seed_kickoff.loader import DEFAULT_MAX_BYTES, load_seed, read_whole
 from seed_kickoff.model import SeedResult
 from seed_kickoff.rules import RuleSet, load_rules
 
@@ -116,7 +116,7 @@ def read_labels(corpus: Path) -> list[LabelledDoc]:
         raise UsageError("corpus has no labels.csv", str(corpus))
     shown = str(labels_path)
     try:
-        text = labels_path.read_text(encoding="utf-8-sig")
+        text = read_whole(labels_path).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"cannot read labels: {err}", shown) from None
     rows = csv.reader(io.StringIO(text, newline=""))

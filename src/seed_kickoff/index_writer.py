@@ -20,7 +20,7 @@ from seed_kickoff.check import ensure_seeds_dir
 from seed_kickoff.errors import OutputError, UsageError
 from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.index import INDEX_NAME, find_index, parse_index_refs, read_index
-from seed_kickoff.loader import load_seed
+from seed_kickoff.loader import load_seed, read_whole
 from seed_kickoff.model import Finding
 
 _MD = MarkdownIt("commonmark").enable("table")
@@ -99,8 +99,7 @@ def _one_line(text: str) -> str:
 
 def _read(path: Path) -> str:
     try:
-        data = path.read_bytes()
-        return data.decode("utf-8")
+        return read_whole(path).decode("utf-8")
     except OSError as err:
         raise UsageError(f"cannot read: {err.strerror or err}", str(path)) from None
     except UnicodeDecodeError:

@@ -80,6 +80,16 @@ def read_limited(path: str | Path, max_bytes: int) -> bytes:
         return handle.read(max_bytes + 1)
 
 
+def read_whole(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """All of one of kickoff's own inputs (a configuration file, a rule pack, INDEX.md, a
+    checklist): like ``read_limited``, a FIFO or device is refused without blocking; a file over
+    ``max_bytes`` too. Raises OSError, its strerror saying why."""
+    data = read_limited(path, max_bytes)
+    if len(data) > max_bytes:
+        raise OSError(errno.EFBIG, f"larger than {max_bytes:,} bytes; not read")
+    return data
+
+
 def special_kind(mode: int) -> str | None:
     """What a file that is not a regular file is ("a FIFO (named pipe)", ...), or None."""
     if stat.S_ISREG(mode):

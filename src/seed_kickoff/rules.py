@@ -20,6 +20,7 @@ from typing import Any
 
 from seed_kickoff.cache import cached_parse, load_yaml
 from seed_kickoff.errors import RulePackError
+from seed_kickoff.loader import read_whole
 from seed_kickoff.model import DIMENSIONS, LineKind
 from seed_kickoff.patterncache import compile_pattern
 
@@ -150,7 +151,7 @@ def load_pack(
     tests) comes from the parse cache and compiles its patterns lazily."""
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_whole(path).decode("utf-8-sig")
     except OSError as err:
         raise RulePackError(f"cannot read rule pack: {err.strerror or err}", shown) from None
     except UnicodeDecodeError:
