@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from seed_kickoff.errors import ConfigError
 from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.index import find_index
-from seed_kickoff.loader import DEFAULT_MAX_BYTES, read_whole
+from seed_kickoff.loader import DEFAULT_MAX_BYTES, read_limited, read_whole
 from seed_kickoff.model import VERDICTS, GatePolicy, Waiver
 from seed_kickoff.patterncache import compile_pattern
 
@@ -225,7 +225,9 @@ def read_index_config(seeds_dir: Path) -> Layer | None:
     if index is None:
         return None
     try:  # undecodable bytes are the index reader's warning, not a configuration error
-        text = read_whole(index).decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+        # Cut like the index reader cuts it (its warning says so): the settings are at the top.
+        data = read_limited(index, DEFAULT_MAX_BYTES)[:DEFAULT_MAX_BYTES]
+        text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
     except OSError as err:
         raise ConfigError(f"cannot read: {err.strerror or err}", str(index)) from None
     front = split_front_matter(text, index.name)
