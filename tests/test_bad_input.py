@@ -12,6 +12,8 @@ import io
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -903,3 +905,17 @@ def test_questions_into_a_fifo_write_the_checklist_there(
     reader.join(20)
     assert code == 0, err
     assert received and "- [ ]" in received[0]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "ascii"])
+def test_a_report_piped_under_a_legacy_encoding_is_utf8(
+    make_seeds: MakeSeeds, encoding: str
+) -> None:
+    # A Windows shell redirecting kickoff's output gets its code page: the ☕ has no place in it.
+    seeds = make_seeds({"a.md": "# Café ☕ spec\n\nThe service shall log “everything”.\n"})
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    for fmt in ("text", "json"):
+        command = [sys.executable, "-m", "seed_kickoff", "check", str(seeds), "--format", fmt]
+        done = subprocess.run(command, capture_output=True, env=env, timeout=120, check=False)
+        assert done.returncode == 1, done.stderr
+        assert "Café ☕ spec" in done.stdout.decode("utf-8")

@@ -380,10 +380,33 @@ def eval_command(
     sys.exit(EXIT_FAIL if failed else EXIT_PASS)
 
 
+def _utf8_streams() -> None:
+    """Reports hold whatever characters the seeds quote. Piped or redirected, they are UTF-8, as
+    ``-o`` writes them; in a terminal whose encoding lacks a character, it shows escaped
+    (``\\u2615``). Either way no report stops half-way for one character (a Windows shell
+    redirecting in cp1252, a latin-1 locale)."""
+    import codecs
+    import io
+
+    for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper):
+            continue
+        try:
+            if codecs.lookup(stream.encoding).name == "utf-8":
+                continue
+            if stream.isatty():
+                stream.reconfigure(errors="backslashreplace")
+            else:
+                stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+        except (LookupError, OSError, ValueError):
+            continue  # a stream that cannot say or change its encoding: left as it is
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: runs the CLI and turns every failure into a message and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    _utf8_streams()
     try:
         cli.main(args=args, prog_name="kickoff", standalone_mode=False)
     except click.exceptions.Exit as done:
