@@ -178,6 +178,11 @@ def test_action_check_step_passes_and_prints_the_chosen_format(tmp_path: Path) -
     assert "gate passed" in summary
     assert output.strip() == "passed=true"
     assert '"schema_version": 1' in done.stdout and "::notice" in done.stdout
+    # The report that quotes the seeds is printed with workflow commands stopped.
+    stop = re.search(r"^::stop-commands::(kickoff-[0-9a-f]{32})$", done.stdout, re.M)
+    assert stop is not None
+    printed = done.stdout[stop.end() : done.stdout.index(f"::{stop.group(1)}::")]
+    assert '"schema_version": 1' in printed and "::notice" not in printed
 
 
 def test_action_check_step_stops_on_a_usage_error(tmp_path: Path) -> None:
