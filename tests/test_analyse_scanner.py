@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import SHARED, needs_shared
 from seed_kickoff.analyse import _EXCERPT, MAX_SIGNALS_PER_RULE, Analysis, analyse, hit_limit
+from seed_kickoff.controls import escape_controls
 from seed_kickoff.loader import load_seed
 from seed_kickoff.model import Document, LineKind, Signal
 from seed_kickoff.rules import DEFAULT_SCOPE, LINE_KINDS, Rule, RuleSet, load_rules
@@ -79,7 +80,7 @@ def reference(doc: Document, ruleset: RuleSet) -> Analysis:
                         Signal(
                             rule.id,
                             i + 1,
-                            text.strip()[:_EXCERPT] or text[:_EXCERPT],
+                            escape_controls(text.strip()[:_EXCERPT] or text[:_EXCERPT]),
                             rule.weight,
                             rule.dimension,
                             rule.genre,

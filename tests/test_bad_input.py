@@ -919,3 +919,21 @@ def test_a_report_piped_under_a_legacy_encoding_is_utf8(
         done = subprocess.run(command, capture_output=True, env=env, timeout=120, check=False)
         assert done.returncode == 1, done.stderr
         assert "Café ☕ spec" in done.stdout.decode("utf-8")
+
+
+def test_control_characters_in_a_seed_never_reach_a_report_as_they_are(
+    make_seeds: MakeSeeds,
+) -> None:
+    seeds = make_seeds(
+        {
+            "a.md": "# Spec \x1b]0;pwned\x07 \u202etitle\n\n"
+            "The service shall log\x1b[2J every request within 10 ms.\x0b\n",
+            "INDEX.md": "- [Index \x1b[31mtitle](a.md)\n",
+        }
+    )
+    for fmt in ("text", "json", "github", "markdown", "sarif", "junit", "html"):
+        code, out, err = invoke(["check", str(seeds), "--format", fmt])
+        assert code == 1, err
+        assert not any(ch in out for ch in "\x1b\x07\x0b\u202e"), fmt
+    code, out, _ = invoke(["check", str(seeds)])
+    assert "Spec \\x1b]0;pwned\\x07 \\u202etitle" in out  # escaped, so still legible

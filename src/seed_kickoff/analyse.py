@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from seed_kickoff.controls import escape_controls
 from seed_kickoff.model import Document, Signal
 from seed_kickoff.rules import Rule, RuleSet
 from seed_kickoff.scanplan import (
@@ -361,7 +362,7 @@ class _Scanner:
                         Signal(
                             rule=rule.id,
                             line=line + 1,
-                            text=text.strip()[:_EXCERPT] or text[:_EXCERPT],
+                            text=escape_controls(text.strip()[:_EXCERPT] or text[:_EXCERPT]),
                             weight=rule.weight,
                             dimension=rule.dimension,
                             genre=rule.genre,

@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from seed_kickoff.controls import escape_controls
 from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.model import Document, LineKind
 from seed_kickoff.patterncache import compile_pattern
@@ -57,14 +58,14 @@ def _first_heading(lines: list[str], kinds: list[LineKind]) -> str | None:
         if kind == "heading":
             title = line.strip().lstrip("#").strip().strip("=").strip()
             if title:
-                return title[:200]
+                return escape_controls(title[:200])
     return None
 
 
 def _first_line(lines: list[str], kinds: list[LineKind]) -> str | None:
     for line, kind in zip(lines, kinds, strict=True):
         if kind not in ("blank", "meta") and line.strip():
-            return line.strip()[:200] if len(line.strip()) <= 120 else None
+            return escape_controls(line.strip()[:200]) if len(line.strip()) <= 120 else None
     return None
 
 
@@ -135,7 +136,7 @@ def _str(value: object) -> str | None:
     if value is None or isinstance(value, (dict, list, set, tuple)):
         return None
     text = str(value).strip()
-    return text[:300] or None
+    return escape_controls(text[:300]) or None
 
 
 def _parse_plain(rel: str, text: str, fmt: str) -> Document:
@@ -219,6 +220,7 @@ def _parse_html(rel: str, text: str) -> Document:
     from seed_kickoff.htmltext import visible_lines  # html.parser: only HTML seeds need it
 
     lines, kinds, title = visible_lines(text)
+    title = escape_controls(title) if title else None
     title = title or _first_heading(lines, kinds) or _first_line(lines, kinds)
     return Document(rel, lines, kinds, "html", title=title)
 

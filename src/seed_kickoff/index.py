@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from seed_kickoff.controls import CONTROLS, escape_controls
 from seed_kickoff.decode import decode_bytes
 from seed_kickoff.formats import markdown_tokens
 from seed_kickoff.front_matter import split_front_matter
@@ -101,7 +102,7 @@ def read_index(seeds_dir: Path) -> SeedIndex:
     listing: list[Finding] = []
     on_disk = list_seed_files(seeds_dir, listing)
     # A file INDEX.md names and that was refused there is reported once, with the INDEX line.
-    named = listed | {_escaped(_lexical_path(ref.ref)) for ref in refs}
+    named = listed | {escape_controls(_lexical_path(ref.ref)) for ref in refs}
     findings.extend(f for f in listing if f.path not in named)
     unlisted = [path for path in on_disk if path not in listed]
     if index_name is not None:
@@ -279,7 +280,8 @@ def _resolve_refs(
             )
             continue
         seen[rel] = ref.line
-        entries.append(IndexEntry(ref.ref, rel, ref.title, ref.line))
+        title = escape_controls(ref.title) if ref.title is not None else None
+        entries.append(IndexEntry(ref.ref, rel, title, ref.line))
     return entries
 
 
@@ -289,7 +291,7 @@ def resolve_reference(seeds_dir: Path, root: Path, ref: str) -> tuple[str | None
     if raw.startswith("<") and raw.endswith(">"):
         raw = raw[1:-1]
     raw = unquote(raw.split("#", 1)[0].split("?", 1)[0]) if "://" not in raw else raw
-    shown = _escaped(ref.strip())
+    shown = escape_controls(ref.strip())
     if raw.lower().startswith("file:"):
         return None, f"{shown}: refers outside the seeds dir (file URL); not read"
     if not raw:
@@ -394,12 +396,6 @@ def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
     return found
 
 
-# Characters no file name needs and a report must not print as they are: C0 and C1 controls (a
-# newline starts a line a CI log reads as a command, ESC a terminal escape sequence) and the
-# bidirectional overrides that make a name read otherwise than it is.
-_NAME_CONTROLS = compile_pattern(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def _walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
     """``os.walk(top)``: top down, links to directories listed but not followed, unreadable
     directories skipped; but with a stack instead of recursion, so that a tree nested a thousand
@@ -439,14 +435,10 @@ def odd_name(name: str) -> tuple[str, str] | None:
             shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         except UnicodeEncodeError:  # a lone surrogate of a UTF-16 (Windows) name
             shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
-        return _escaped(shown), "that is not UTF-8"
-    if _NAME_CONTROLS.search(name):
-        return _escaped(name), "with a control character"
+        return escape_controls(shown), "that is not UTF-8"
+    if CONTROLS.search(name):
+        return escape_controls(name), "with a control character"
     return None
-
-
-def _escaped(name: str) -> str:
-    return _NAME_CONTROLS.sub(lambda found: ascii(found[0])[1:-1], name)
 
 
 def _not_a_seed(full: Path, root: Path) -> tuple[Level, str] | None:
