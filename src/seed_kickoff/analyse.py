@@ -44,7 +44,7 @@ _EXCERPT = 160
 _MAX_KNOWN_WORDS = 50_000
 
 
-@dataclass
+@dataclass(eq=False)
 class Analysis:
     """What the rules found in one document: signals, hit counts, line kinds."""
 
@@ -90,7 +90,7 @@ def analyse(doc: Document, ruleset: RuleSet) -> Analysis:
     return result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _RulesPlan:
     """What the scanner derives from a rule set once, not once per document."""
 

@@ -31,7 +31,7 @@ from seed_kickoff.store import SeedStore, pickled
 _PROSE = frozenset({"text", "heading", "list", "quote", "table"})
 
 
-@dataclass
+@dataclass(eq=False)
 class CheckOptions:
     """How check_seeds runs: the gate policy, limits, rules and waivers."""
 

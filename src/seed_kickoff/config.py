@@ -85,7 +85,7 @@ class Settings:
         )
 
 
-@dataclass
+@dataclass(eq=False)
 class Layer:
     """The checked values of one source, by key path (``gate.min_specs``)."""
 
@@ -93,7 +93,7 @@ class Layer:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(eq=False)
 class Overrides:
     """What the command line says; None or empty means "not given"."""
 
@@ -314,7 +314,7 @@ def _may_hold_tool_kickoff(raw: bytes) -> bool:
     return tool is not None and re.search(rb"""kickoff["']?[ \t]*[.=]""", raw) is not None
 
 
-@dataclass
+@dataclass(eq=False)
 class _Node:
     """A YAML value with the line it starts on; mappings and lists hold _Nodes."""
 
@@ -369,7 +369,7 @@ def _scalar(node: yaml.Node, path: str, offset: int) -> Any:
 # -- checking --------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class _Where:
     """Where checked values come from, for error messages."""
 

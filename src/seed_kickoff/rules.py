@@ -93,7 +93,7 @@ class Rule:
         return f"smell:{self.smell}"
 
 
-@dataclass
+@dataclass(eq=False)
 class RuleSet:
     """The active rules, with the packs they came from."""
 
