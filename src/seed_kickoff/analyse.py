@@ -90,7 +90,7 @@ def analyse(doc: Document, ruleset: RuleSet) -> Analysis:
     return result
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class _RulesPlan:
     """What the scanner derives from a rule set once, not once per document."""
 

@@ -42,7 +42,7 @@ def index_markdown() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class _Ref:
     """A seed reference as INDEX.md writes it."""
 

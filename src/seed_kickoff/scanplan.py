@@ -58,7 +58,7 @@ def is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class PatternPlan:
     """What the scanner may assume about one pattern (see the module docstring)."""
 
