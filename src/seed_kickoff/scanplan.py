@@ -82,12 +82,19 @@ class PatternPlan:
         """The best key set: lowercase words one of which starts a word in every match."""
         return self.key_sets[0] if self.key_sets else None
 
-    # Translated on first use (only large runs with Hyperscan ask; it would double the planning
-    # of a user pack's patterns); the shipped plans carry it (plan_from_data).
+    # Asked for only by large runs with Hyperscan: the built-in patterns' translations are
+    # shipped (packs/prefilters.json); a user pack's are made on first use (translating when
+    # planning would double the planning).
     @cached_property
     def prefilter(self) -> str | None:
         """The Hyperscan pattern that finds a superset of its lines (prefilter.py; None: every
         line is searched): ``lowered_source``'s when it is set, as if over the lowercased text."""
+        shipped = shipped_prefilters()
+        key = (self.source, self.flags)
+        return shipped[key] if key in shipped else self.translated()
+
+    def translated(self) -> str | None:
+        """``prefilter``, translated now."""
         from seed_kickoff.prefilter import Untranslatable, translate
 
         try:
@@ -154,8 +161,11 @@ def _parse(source: str, flags: int) -> tuple[list[tuple[Any, Any]], int, Any]:
 # Plans of the built-in packs' patterns, computed ahead (tools/write_plans.py) because planning
 # them all costs more than the rest of a one-seed check; a test keeps the file equal to what
 # compute_plan gives. Bump PLAN_FORMAT when plans change shape or meaning: a stale file is ignored.
-PLAN_FORMAT = 2
+PLAN_FORMAT = 3
 SHIPPED_PLANS = Path(__file__).with_name("packs") / "plans.json"
+# The plans' Hyperscan translations, in a file of their own: most of the bytes, which only large
+# runs with Hyperscan need; a small run does not read them.
+SHIPPED_PREFILTERS = SHIPPED_PLANS.with_name("prefilters.json")
 
 
 @cache
@@ -167,17 +177,35 @@ def plan(source: str, flags: int) -> PatternPlan:
 
 @cache
 def shipped_plans() -> dict[tuple[str, int], PatternPlan]:
-    from seed_kickoff.cache import cached_parse
-
     try:
-        data = cached_parse(SHIPPED_PLANS, SHIPPED_PLANS.read_text(encoding="utf-8"), _json)
-        if data.get("format") != PLAN_FORMAT:
-            return {}
         return {
-            (entry["pattern"], entry["flags"]): plan_from_data(entry) for entry in data["plans"]
+            (entry["pattern"], entry["flags"]): plan_from_data(entry)
+            for entry in _shipped(SHIPPED_PLANS)["plans"]
         }
     except (OSError, ValueError, KeyError, TypeError):
         return {}  # no usable file: plans are computed, slower but the same
+
+
+@cache
+def shipped_prefilters() -> dict[tuple[str, int], str | None]:
+    """A plan's (source, flags) -> its ``prefilter``, for the built-in packs' patterns."""
+    try:
+        return {
+            (source, flags): translation
+            for source, flags, translation in _shipped(SHIPPED_PREFILTERS)["prefilters"]
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # no usable file: translated when asked for, slower but the same
+
+
+def _shipped(path: Path) -> Any:
+    """The data of a file tools/write_plans.py wrote; ValueError when it is of another format."""
+    from seed_kickoff.cache import cached_parse
+
+    data = cached_parse(path, path.read_text(encoding="utf-8"), _json)
+    if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
+        raise ValueError(f"{path.name}: not plan format {PLAN_FORMAT}")
+    return data
 
 
 def _json(text: str) -> Any:
@@ -197,14 +225,13 @@ def plan_to_data(pattern_source: str, planned: PatternPlan) -> dict[str, Any]:
         "key_offset": planned.key_offset,
         "needles": None if planned.needles is None else sorted(planned.needles),
         "anchored": planned.anchored,
-        "prefilter": planned.prefilter,
     }
 
 
 def plan_from_data(entry: dict[str, Any]) -> PatternPlan:
     key_sets = tuple(frozenset(keys) for keys in entry["key_sets"])
     needles = entry["needles"]
-    planned = PatternPlan(
+    return PatternPlan(
         source=entry["source"],
         flags=entry["flags"],
         line_local=entry["line_local"],
@@ -214,8 +241,6 @@ def plan_from_data(entry: dict[str, Any]) -> PatternPlan:
         needles=None if needles is None else frozenset(needles),
         anchored=entry["anchored"],
     )
-    planned.__dict__["prefilter"] = entry["prefilter"]  # the cached_property, translated ahead
-    return planned
 
 
 def compute_plan(pattern_source: str, pattern_flags: int) -> PatternPlan:
