@@ -91,6 +91,11 @@ def test_builtin_packs_from_the_cache_equal_the_parsed_ones(cache_home: Path) ->
     second = load_rules()  # from the cache
     assert second.rules == first.rules
     assert second.packs == first.packs and second.pack_files == first.pack_files
+    # the cache keeps checked fields: the rules equal those of the packs read as a user's
+    as_user_packs = [load_pack(path) for path in builtin_pack_paths()]
+    assert second.packs == [name for name, _ in as_user_packs]
+    assert second.rules == [rule for _, rules in as_user_packs for rule in rules]
+    assert [type(rule.flags) for rule in second.rules] == [re.RegexFlag] * len(second.rules)
 
 
 def test_every_builtin_pattern_compiles() -> None:

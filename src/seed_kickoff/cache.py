@@ -34,17 +34,21 @@ def cache_dir() -> Path | None:
     return Path(base) / CACHE_NAME
 
 
-def cached_parse(path: Path, text: str, parse: Callable[[str], Any]) -> Any:
+def cached_parse(
+    path: Path, text: str, parse: Callable[[str], Any], name: str | None = None
+) -> Any:
     """``parse(text)``, from the cache when ``text`` was parsed before by this version of kickoff.
 
-    ``path`` names the entry (its stem); ``parse`` must return plain data (dict, list, str,
-    numbers, bool, None). Errors ``parse`` raises go to the caller and nothing is stored.
+    ``name`` names the entry (by default ``path``'s stem; one name, one ``parse``); ``parse``
+    must return plain data (dict, list, tuple, str, numbers, bool, None). Errors ``parse`` raises
+    go to the caller and nothing is stored.
     """
     directory = cache_dir()
     if directory is None:
         return parse(text)
     # marshal's format may change between Python versions: one entry per interpreter.
-    entry = directory / f"{path.stem}-{__version__}-{sys.implementation.cache_tag}.marshal"
+    stem = path.stem if name is None else name
+    entry = directory / f"{stem}-{__version__}-{sys.implementation.cache_tag}.marshal"
     try:
         stored = marshal.loads(entry.read_bytes())
         if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == text:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -66,7 +66,8 @@ class Rule:
     cap: int = 3
     scope: tuple[LineKind, ...] = DEFAULT_SCOPE
     question: str | None = None  # template for the questions checklist, where the rule asks one
-    flags: int = re.MULTILINE | re.IGNORECASE  # how ``sources`` compile
+    # how ``sources`` compile; the last field: the parse cache keeps the others in this order
+    flags: int = re.MULTILINE | re.IGNORECASE
 
     @cached_property
     def patterns(self) -> tuple[re.Pattern[str], ...]:
@@ -147,7 +148,8 @@ def load_pack(
     path: Path, known_genres: set[str] | None = None, builtin: bool = False
 ) -> tuple[str, list[Rule]]:
     """One pack's name and rules. A ``builtin`` pack (one of ours, its patterns compiled by the
-    tests) comes from the parse cache and compiles its patterns lazily."""
+    tests) is checked once per text: the parse cache keeps its rules' fields, and its patterns
+    compile lazily."""
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -156,9 +158,46 @@ def load_pack(
     except UnicodeDecodeError:
         raise RulePackError("rule pack is not UTF-8 text", shown) from None
     if builtin:
-        data = cached_parse(path, text, lambda raw: _parse_yaml(raw, shown))
+        name, checked = cached_parse(
+            path, text, lambda raw: _checked_fields(raw, path), name=f"{path.stem}-rules"
+        )
+        rules = [_rule_of(rule) for rule in checked]
     else:
-        data = _parse_yaml(text, shown)
+        name, rules = _parse_pack(_parse_yaml(text, shown), path, compile_now=True)
+    if known_genres is not None:
+        for rule in rules:
+            if rule.genre is not None and rule.genre not in known_genres:
+                raise RulePackError(
+                    f"unknown genre {rule.genre!r}; add it to the genres of the model first",
+                    shown,
+                    rule.id,
+                )
+    return name, rules
+
+
+# A rule's flags as the parse cache keeps them (an int) -> the flags they stand for.
+_FLAGS = {int(flags): flags for flags in (re.MULTILINE, re.MULTILINE | re.IGNORECASE)}
+
+
+def _rule_of(checked: tuple[Any, ...]) -> Rule:
+    """The rule whose fields ``_checked_fields`` gave."""
+    values = (*checked[:-1], _FLAGS[checked[-1]])
+    return Rule(*values)
+
+
+def _checked_fields(text: str, path: Path) -> tuple[str, list[tuple[Any, ...]]]:
+    """A built-in pack's name and each rule's fields in Rule's order (flags as an int): plain
+    data for the parse cache, which then spares every later run the checks."""
+    name, rules = _parse_pack(_parse_yaml(text, str(path)), path, compile_now=False)
+    names = [f.name for f in fields(Rule)]
+    return name, [
+        (*(getattr(rule, field_name) for field_name in names[:-1]), int(rule.flags))
+        for rule in rules
+    ]
+
+
+def _parse_pack(data: Any, path: Path, compile_now: bool) -> tuple[str, list[Rule]]:
+    shown = str(path)
     if not isinstance(data, dict):
         raise RulePackError("a rule pack is a mapping with a 'rules' list", shown)
     unknown = set(data) - _PACK_KEYS
@@ -170,10 +209,7 @@ def load_pack(
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list):
         raise RulePackError("'rules' must be a list of rules", shown)
-    rules = [
-        _parse_rule(raw, name, shown, known_genres, compile_now=not builtin) for raw in raw_rules
-    ]
-    return name, rules
+    return name, [_parse_rule(raw, name, shown, compile_now) for raw in raw_rules]
 
 
 def _parse_yaml(text: str, shown: str) -> Any:
@@ -190,9 +226,7 @@ def _parse_yaml(text: str, shown: str) -> Any:
         ) from None
 
 
-def _parse_rule(
-    raw: Any, pack: str, shown: str, known_genres: set[str] | None, compile_now: bool
-) -> Rule:
+def _parse_rule(raw: Any, pack: str, shown: str, compile_now: bool) -> Rule:
     if not isinstance(raw, dict):
         raise RulePackError("each rule must be a mapping", shown)
     rule_id = raw.get("id")
@@ -216,11 +250,8 @@ def _parse_rule(
     if dimension is not None and dimension not in DIMENSIONS:
         raise fail(f"unknown dimension {dimension!r}; one of {', '.join(DIMENSIONS)}")
     genre = raw.get("genre")
-    if genre is not None:
-        if not isinstance(genre, str) or not _SLUG.match(genre):
-            raise fail("'genre' must be a lowercase slug such as news-article")
-        if known_genres is not None and genre not in known_genres:
-            raise fail(f"unknown genre {genre!r}; add it to the genres of the model first")
+    if genre is not None and (not isinstance(genre, str) or not _SLUG.match(genre)):
+        raise fail("'genre' must be a lowercase slug such as news-article")
     smell = raw.get("smell")
     if smell is not None and (not isinstance(smell, str) or not _SLUG.match(smell)):
         raise fail("'smell' must be a lowercase slug such as vague-adjective")
