@@ -15,6 +15,7 @@ Everything here is conservative: when in doubt a fact is false and the scanner d
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -62,6 +63,7 @@ def is_word(ch: str) -> bool:
 class PatternPlan:
     """What the scanner may assume about one pattern (see the module docstring)."""
 
+    # The shipped plans give these fields in this order (_plan_entries).
     source: str  # the pattern, rewritten to stay within a line where that was possible
     flags: int
     line_local: bool
@@ -178,40 +180,62 @@ def plan(source: str, flags: int) -> PatternPlan:
 @cache
 def shipped_plans() -> dict[tuple[str, int], PatternPlan]:
     try:
-        return {
-            (entry["pattern"], entry["flags"]): plan_from_data(entry)
-            for entry in _shipped(SHIPPED_PLANS)["plans"]
-        }
+        entries = _shipped(SHIPPED_PLANS, _plan_entries)
     except (OSError, ValueError, KeyError, TypeError):
         return {}  # no usable file: plans are computed, slower but the same
+    return {(pattern, fields[1]): PatternPlan(*fields) for pattern, fields in entries}
 
 
 @cache
 def shipped_prefilters() -> dict[tuple[str, int], str | None]:
     """A plan's (source, flags) -> its ``prefilter``, for the built-in packs' patterns."""
     try:
-        return {
-            (source, flags): translation
-            for source, flags, translation in _shipped(SHIPPED_PREFILTERS)["prefilters"]
-        }
+        return dict(_shipped(SHIPPED_PREFILTERS, _prefilter_entries))
     except (OSError, ValueError, KeyError, TypeError):
         return {}  # no usable file: translated when asked for, slower but the same
 
 
-def _shipped(path: Path) -> Any:
-    """The data of a file tools/write_plans.py wrote; ValueError when it is of another format."""
+def _shipped(path: Path, entries: Callable[[Any], list[Any]]) -> list[Any]:
+    """What ``entries`` makes of the data of a file tools/write_plans.py wrote, through the parse
+    cache; ValueError when the file is of another format."""
     from seed_kickoff.cache import cached_parse
 
-    data = cached_parse(path, path.read_text(encoding="utf-8"), _json)
-    if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
-        raise ValueError(f"{path.name}: not plan format {PLAN_FORMAT}")
-    return data
+    def parse(text: str) -> list[Any]:
+        import json  # only when the per-user cache has no parsed copy of the file
+
+        data = json.loads(text)
+        if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
+            raise ValueError(f"{path.name}: not plan format {PLAN_FORMAT}")
+        return entries(data)
+
+    text = path.read_text(encoding="utf-8")
+    found: list[Any] = cached_parse(path, text, parse, name=f"{path.stem}-entries")
+    return found
 
 
-def _json(text: str) -> Any:
-    import json  # only when the per-user cache has no parsed copy of the file
+def _plan_entries(data: Any) -> list[tuple[str, tuple[Any, ...]]]:
+    """Each plan of plans.json as its pattern and PatternPlan's fields in order, the sets made:
+    plain data for the parse cache (marshal keeps frozensets), so a run makes a plan in one call."""
+    return [
+        (
+            entry["pattern"],
+            (
+                entry["source"],
+                entry["flags"],
+                entry["line_local"],
+                entry["lowered_source"],
+                tuple(frozenset(keys) for keys in entry["key_sets"]),
+                entry["key_offset"],
+                None if entry["needles"] is None else frozenset(entry["needles"]),
+                entry["anchored"],
+            ),
+        )
+        for entry in data["plans"]
+    ]
 
-    return json.loads(text)
+
+def _prefilter_entries(data: Any) -> list[tuple[tuple[str, int], str | None]]:
+    return [((source, flags), translation) for source, flags, translation in data["prefilters"]]
 
 
 def plan_to_data(pattern_source: str, planned: PatternPlan) -> dict[str, Any]:
@@ -226,21 +250,6 @@ def plan_to_data(pattern_source: str, planned: PatternPlan) -> dict[str, Any]:
         "needles": None if planned.needles is None else sorted(planned.needles),
         "anchored": planned.anchored,
     }
-
-
-def plan_from_data(entry: dict[str, Any]) -> PatternPlan:
-    key_sets = tuple(frozenset(keys) for keys in entry["key_sets"])
-    needles = entry["needles"]
-    return PatternPlan(
-        source=entry["source"],
-        flags=entry["flags"],
-        line_local=entry["line_local"],
-        lowered_source=entry["lowered_source"],
-        key_sets=key_sets,
-        key_offset=entry["key_offset"],
-        needles=None if needles is None else frozenset(needles),
-        anchored=entry["anchored"],
-    )
 
 
 def compute_plan(pattern_source: str, pattern_flags: int) -> PatternPlan:
