@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, AnyStr
 
 from seed_kickoff import __version__
 
@@ -35,9 +35,10 @@ def cache_dir() -> Path | None:
 
 
 def cached_parse(
-    path: Path, text: str, parse: Callable[[str], Any], name: str | None = None
+    path: Path, text: AnyStr, parse: Callable[[AnyStr], Any], name: str | None = None
 ) -> Any:
-    """``parse(text)``, from the cache when ``text`` was parsed before by this version of kickoff.
+    """``parse(text)``, from the cache when ``text`` (the file's text or bytes) was parsed before
+    by this version of kickoff.
 
     ``name`` names the entry (by default ``path``'s stem; one name, one ``parse``); ``parse``
     must return plain data (dict, list, tuple, str, numbers, bool, None). Errors ``parse`` raises

@@ -200,16 +200,16 @@ def _shipped(path: Path, entries: Callable[[Any], list[Any]]) -> list[Any]:
     cache; ValueError when the file is of another format."""
     from seed_kickoff.cache import cached_parse
 
-    def parse(text: str) -> list[Any]:
+    def parse(raw: bytes) -> list[Any]:
         import json  # only when the per-user cache has no parsed copy of the file
 
-        data = json.loads(text)
+        data = json.loads(raw)
         if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
             raise ValueError(f"{path.name}: not plan format {PLAN_FORMAT}")
         return entries(data)
 
-    text = path.read_text(encoding="utf-8")
-    found: list[Any] = cached_parse(path, text, parse, name=f"{path.stem}-entries")
+    # Bytes: a run compares the file with the cached copy without decoding it.
+    found: list[Any] = cached_parse(path, path.read_bytes(), parse, name=f"{path.stem}-entries")
     return found
 
 
