@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from seed_kickoff.model import Document, Signal
+from seed_kickoff.patterncache import compile_pattern
 from seed_kickoff.rules import Rule, RuleSet
 from seed_kickoff.scanplan import (
     DIGIT_KEY,
@@ -117,7 +118,7 @@ _TRIE_AFTER = 100_000
 _COMPILE_AFTER = 3_000_000
 # Whether large runs use the Hyperscan prefilter when it is installed (tests turn it off).
 _PREFILTER = True
-_WORD = re.compile(r"\w+")
+_WORD = compile_pattern(r"\w+")
 
 
 class _Finder:

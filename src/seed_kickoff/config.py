@@ -307,11 +307,15 @@ def _may_hold_tool_kickoff(raw: bytes) -> bool:
     if b"kickoff" not in raw:
         return False
     # [tool.kickoff], [[tool.kickoff.x]], tool.kickoff.x = 1, with the quotes and blanks of TOML
-    if re.search(rb"""tool["']?[ \t]*\.[ \t]*["']?kickoff""", raw):
+    if compile_pattern(rb"""tool["']?[ \t]*\.[ \t]*["']?kickoff""").search(raw):
         return True
     # a kickoff key in a [tool] table or in an inline table tool = {...}
-    tool = re.search(rb"""^[ \t]*\[[ \t]*["']?tool["']?[ \t]*\]|\btool["']?[ \t]*=""", raw, re.M)
-    return tool is not None and re.search(rb"""kickoff["']?[ \t]*[.=]""", raw) is not None
+    tool = compile_pattern(
+        rb"""^[ \t]*\[[ \t]*["']?tool["']?[ \t]*\]|\btool["']?[ \t]*=""", re.M
+    ).search(raw)
+    return (
+        tool is not None and compile_pattern(rb"""kickoff["']?[ \t]*[.=]""").search(raw) is not None
+    )
 
 
 @dataclass(eq=False)
