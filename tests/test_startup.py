@@ -98,6 +98,27 @@ def test_builtin_packs_from_the_cache_equal_the_parsed_ones(cache_home: Path) ->
     assert [type(rule.flags) for rule in second.rules] == [re.RegexFlag] * len(second.rules)
 
 
+def test_cached_rules_are_remade_when_the_checks_change(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seed_kickoff import rules
+
+    checked: list[Path] = []
+    check = rules._checked_fields
+
+    def counting(text: str, path: Path) -> object:
+        checked.append(path)
+        return check(text, path)
+
+    monkeypatch.setattr(rules, "_checked_fields", counting)
+    load_rules()
+    load_rules()
+    assert len(checked) == len(builtin_pack_paths())  # checked once, then from the cache
+    monkeypatch.setattr(rules, "_checks_source", lambda: "an edited rules.py")
+    assert load_rules().rules
+    assert len(checked) == 2 * len(builtin_pack_paths())
+
+
 def test_every_builtin_pattern_compiles() -> None:
     # Built-in packs compile lazily; this is where a broken built-in pattern is caught.
     for rule in load_rules().rules:

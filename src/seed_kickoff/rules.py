@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -158,8 +158,13 @@ def load_pack(
     except UnicodeDecodeError:
         raise RulePackError("rule pack is not UTF-8 text", shown) from None
     if builtin:
+        # The entry holds what this module's checks made of the text: it is keyed on both, so an
+        # edited check is never answered by an entry the old one made.
         name, checked = cached_parse(
-            path, text, lambda raw: _checked_fields(raw, path), name=f"{path.stem}-rules"
+            path,
+            text + _checks_source(),
+            lambda _: _checked_fields(text, path),
+            name=f"{path.stem}-rules",
         )
         rules = [_rule_of(rule) for rule in checked]
     else:
@@ -173,6 +178,15 @@ def load_pack(
                     rule.id,
                 )
     return name, rules
+
+
+@cache
+def _checks_source() -> str:
+    """This module's source: the checks the parse cache's entries of built-in packs come from."""
+    try:
+        return Path(__file__).read_text(encoding="utf-8")
+    except OSError:
+        return ""  # no source beside the bytecode: the entries are kept per kickoff version
 
 
 # A rule's flags as the parse cache keeps them (an int) -> the flags they stand for.
