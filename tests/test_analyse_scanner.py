@@ -26,6 +26,7 @@ from seed_kickoff.scanplan import (
     plan,
     plan_to_data,
     shipped_plans,
+    shipped_prefilters,
 )
 
 
@@ -326,19 +327,26 @@ def test_example_seeds(engine: str) -> None:
 
 
 def test_shipped_plans_are_current() -> None:
-    """packs/plans.json holds exactly the plans the planner computes for the built-in packs.
+    """packs/plans.json holds exactly the plans the planner computes for the built-in packs, and
+    packs/prefilters.json exactly their translations.
 
-    If this fails after a pack or planner change: python tools/write_plans.py
+    If this fails after a pack, planner or translation change: python tools/write_plans.py
     """
     patterns = {(source, rule.flags) for rule in load_rules().rules for source in rule.sources}
     shipped = shipped_plans()
     assert set(shipped) == patterns
+    computed = {key: compute_plan(*key) for key in patterns}
     stale = [
         key[0]
         for key in patterns
-        if plan_to_data(key[0], shipped[key]) != plan_to_data(key[0], compute_plan(*key))
+        if plan_to_data(key[0], shipped[key]) != plan_to_data(key[0], computed[key])
     ]
     assert not stale, stale[:3]
+    translations = {(p.source, p.flags): p.translated() for p in computed.values()}
+    assert shipped_prefilters() == translations
+    assert {key: shipped[key].prefilter for key in patterns} == {
+        key: translations[p.source, p.flags] for key, p in computed.items()
+    }
 
 
 def test_a_missing_or_stale_plans_file_is_ignored(
@@ -348,17 +356,24 @@ def test_a_missing_or_stale_plans_file_is_ignored(
     import seed_kickoff.scanplan as scanplan
 
     path = tmp_path / "plans.json"
-    for content in (None, '{"format": -1, "plans": []}', "not json", '{"format": 1}'):
+    broken = (None, '{"format": -1, "plans": []}', "not json", '{"format": 1}', "[]")
+    for content in broken:
         if content is None:
             path.unlink(missing_ok=True)
         else:
             path.write_text(content, encoding="utf-8")
         monkeypatch.setattr(scanplan, "SHIPPED_PLANS", path)
+        monkeypatch.setattr(scanplan, "SHIPPED_PREFILTERS", path)
         scanplan.shipped_plans.cache_clear()
+        scanplan.shipped_prefilters.cache_clear()
         assert scanplan.shipped_plans() == {}
+        assert scanplan.shipped_prefilters() == {}
+        # the translation is made instead
+        assert scanplan.compute_plan("widgets?", re.I).prefilter is not None
     monkeypatch.undo()
     scanplan.shipped_plans.cache_clear()
-    assert scanplan.shipped_plans()
+    scanplan.shipped_prefilters.cache_clear()
+    assert scanplan.shipped_plans() and scanplan.shipped_prefilters()
 
 
 def spectrum() -> list[str]:

@@ -84,6 +84,24 @@ def test_patterns_from_the_cache_match_as_re_compile_does(
     assert patterncache._new == {}  # every one came from the file
 
 
+def test_bytes_patterns_are_cached_apart_from_str_ones(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # config.py looks into pyproject.toml's bytes with patterns of bytes
+    patterns = [(rb"tool[ \t]*\.[ \t]*kickoff", 0), (rb"^\[tool\]|\btool =", re.M), ("tool", 0)]
+    for source, flags in patterns:
+        patterncache.compile_pattern(source, flags)
+    new_process(monkeypatch)
+    assert len(patterncache._load()) == len(patterns)
+    raw = b"[tool]\nkickoff = 1\ntool . kickoff\n"
+    for source, flags in patterns[:2]:
+        ours, theirs = patterncache.compile_pattern(source, flags), re.compile(source, flags)
+        assert ours == theirs and ours.flags == theirs.flags
+        assert [m.span() for m in ours.finditer(raw)] == [m.span() for m in theirs.finditer(raw)]
+    assert patterncache.compile_pattern("tool").search("a tool")
+    assert patterncache._new == {}  # every one came from the file
+
+
 @given(TEXTS)
 @settings(max_examples=200, deadline=None)
 def test_cached_patterns_agree_on_any_text(text: str) -> None:

@@ -56,6 +56,22 @@ def test_mistakes_name_the_pack_and_rule(tmp_path: Path, body: str, expected: st
     assert str(pack) in message and "team.bad" in message and expected in message
 
 
+def test_known_genres_refuse_a_rule_of_another_genre(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    pack = write(
+        tmp_path,
+        "rules:\n  - id: team.poem\n    genre: poem\n    pattern: verse\n    message: m\n",
+    )
+    assert load_pack(pack, known_genres={"poem"})[1][0].genre == "poem"
+    for builtin in (False, True):  # a built-in pack's rules come from the parse cache
+        with pytest.raises(RulePackError, match=r"team\.poem.*unknown genre 'poem'"):
+            load_pack(pack, known_genres={"essay"}, builtin=builtin)
+    with pytest.raises(RulePackError, match="unknown genre 'news-article'"):
+        load_rules(known_genres={"essay"})
+
+
 def test_duplicate_ids_across_packs_are_refused(tmp_path: Path) -> None:
     pack = write(
         tmp_path,

@@ -91,6 +91,32 @@ def test_builtin_packs_from_the_cache_equal_the_parsed_ones(cache_home: Path) ->
     second = load_rules()  # from the cache
     assert second.rules == first.rules
     assert second.packs == first.packs and second.pack_files == first.pack_files
+    # the cache keeps checked fields: the rules equal those of the packs read as a user's
+    as_user_packs = [load_pack(path) for path in builtin_pack_paths()]
+    assert second.packs == [name for name, _ in as_user_packs]
+    assert second.rules == [rule for _, rules in as_user_packs for rule in rules]
+    assert [type(rule.flags) for rule in second.rules] == [re.RegexFlag] * len(second.rules)
+
+
+def test_cached_rules_are_remade_when_the_checks_change(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seed_kickoff import rules
+
+    checked: list[Path] = []
+    check = rules._checked_fields
+
+    def counting(text: str, path: Path) -> object:
+        checked.append(path)
+        return check(text, path)
+
+    monkeypatch.setattr(rules, "_checked_fields", counting)
+    load_rules()
+    load_rules()
+    assert len(checked) == len(builtin_pack_paths())  # checked once, then from the cache
+    monkeypatch.setattr(rules, "_checks_source", lambda: "an edited rules.py")
+    assert load_rules().rules
+    assert len(checked) == 2 * len(builtin_pack_paths())
 
 
 def test_every_builtin_pattern_compiles() -> None:
@@ -245,6 +271,8 @@ def test_one_small_seed_imports_only_what_it_uses(
     written = patterns.stat().st_mtime_ns, patterns.read_bytes()
     imported_by(["check", str(seeds)], tmp_path, fresh_env)
     assert (patterns.stat().st_mtime_ns, patterns.read_bytes()) == written  # nothing new
+    # the Hyperscan translations of the shipped plans are for large runs: never read here
+    assert not list(patterns.parent.glob("prefilters-*"))
 
 
 def test_no_cache_is_made_under_a_home_that_does_not_exist(

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from seed_kickoff.controls import escape_controls
 from seed_kickoff.model import Document, Signal
+from seed_kickoff.patterncache import compile_pattern
 from seed_kickoff.rules import Rule, RuleSet
 from seed_kickoff.scanplan import (
     DIGIT_KEY,
@@ -45,7 +46,7 @@ _EXCERPT = 160
 _MAX_KNOWN_WORDS = 50_000
 
 
-@dataclass
+@dataclass(eq=False)
 class Analysis:
     """What the rules found in one document: signals, hit counts, line kinds."""
 
@@ -91,7 +92,7 @@ def analyse(doc: Document, ruleset: RuleSet) -> Analysis:
     return result
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class _RulesPlan:
     """What the scanner derives from a rule set once, not once per document."""
 
@@ -118,7 +119,7 @@ _TRIE_AFTER = 100_000
 _COMPILE_AFTER = 3_000_000
 # Whether large runs use the Hyperscan prefilter when it is installed (tests turn it off).
 _PREFILTER = True
-_WORD = re.compile(r"\w+")
+_WORD = compile_pattern(r"\w+")
 
 
 class _Finder:

@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, AnyStr
 
 from seed_kickoff import __version__
 
@@ -34,17 +34,22 @@ def cache_dir() -> Path | None:
     return Path(base) / CACHE_NAME
 
 
-def cached_parse(path: Path, text: str, parse: Callable[[str], Any]) -> Any:
-    """``parse(text)``, from the cache when ``text`` was parsed before by this version of kickoff.
+def cached_parse(
+    path: Path, text: AnyStr, parse: Callable[[AnyStr], Any], name: str | None = None
+) -> Any:
+    """``parse(text)``, from the cache when ``text`` (the file's text or bytes) was parsed before
+    by this version of kickoff.
 
-    ``path`` names the entry (its stem); ``parse`` must return plain data (dict, list, str,
-    numbers, bool, None). Errors ``parse`` raises go to the caller and nothing is stored.
+    ``name`` names the entry (by default ``path``'s stem; one name, one ``parse``); ``parse``
+    must return plain data (dict, list, tuple, str, numbers, bool, None). Errors ``parse`` raises
+    go to the caller and nothing is stored.
     """
     directory = cache_dir()
     if directory is None:
         return parse(text)
     # marshal's format may change between Python versions: one entry per interpreter.
-    entry = directory / f"{path.stem}-{__version__}-{sys.implementation.cache_tag}.marshal"
+    stem = path.stem if name is None else name
+    entry = directory / f"{stem}-{__version__}-{sys.implementation.cache_tag}.marshal"
     try:
         stored = marshal.loads(entry.read_bytes())
         if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == text:

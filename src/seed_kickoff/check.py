@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # resultcache imports sqlite3 and hashlib: runs of MIN_CACHED
 _PROSE = frozenset({"text", "heading", "list", "quote", "table"})
 
 
-@dataclass
+@dataclass(eq=False)
 class CheckOptions:
     """How check_seeds runs: the gate policy, limits, rules and waivers."""
 

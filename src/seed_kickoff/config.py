@@ -85,7 +85,7 @@ class Settings:
         )
 
 
-@dataclass
+@dataclass(eq=False)
 class Layer:
     """The checked values of one source, by key path (``gate.min_specs``)."""
 
@@ -93,7 +93,7 @@ class Layer:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(eq=False)
 class Overrides:
     """What the command line says; None or empty means "not given"."""
 
@@ -310,14 +310,18 @@ def _may_hold_tool_kickoff(raw: bytes) -> bool:
     if b"kickoff" not in raw:
         return False
     # [tool.kickoff], [[tool.kickoff.x]], tool.kickoff.x = 1, with the quotes and blanks of TOML
-    if re.search(rb"""tool["']?[ \t]*\.[ \t]*["']?kickoff""", raw):
+    if compile_pattern(rb"""tool["']?[ \t]*\.[ \t]*["']?kickoff""").search(raw):
         return True
     # a kickoff key in a [tool] table or in an inline table tool = {...}
-    tool = re.search(rb"""^[ \t]*\[[ \t]*["']?tool["']?[ \t]*\]|\btool["']?[ \t]*=""", raw, re.M)
-    return tool is not None and re.search(rb"""kickoff["']?[ \t]*[.=]""", raw) is not None
+    tool = compile_pattern(
+        rb"""^[ \t]*\[[ \t]*["']?tool["']?[ \t]*\]|\btool["']?[ \t]*=""", re.M
+    ).search(raw)
+    return (
+        tool is not None and compile_pattern(rb"""kickoff["']?[ \t]*[.=]""").search(raw) is not None
+    )
 
 
-@dataclass
+@dataclass(eq=False)
 class _Node:
     """A YAML value with the line it starts on; mappings and lists hold _Nodes."""
 
@@ -372,7 +376,7 @@ def _scalar(node: yaml.Node, path: str, offset: int) -> Any:
 # -- checking --------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class _Where:
     """Where checked values come from, for error messages."""
 

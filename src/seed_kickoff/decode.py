@@ -71,7 +71,7 @@ _LATIN_ALPHABETS = frozenset(
 _TIE = 0.15
 
 
-@dataclass
+@dataclass(eq=False)
 class Decoded:
     """Text decoded from bytes, with the encoding used and what was odd about it."""
 

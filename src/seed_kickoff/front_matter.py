@@ -30,7 +30,7 @@ _MAX_FLOW_DEPTH = 50
 _FLOW = compile_pattern(r"[\[\]{}]")
 
 
-@dataclass
+@dataclass(eq=False)
 class FrontMatter:
     """A document's leading YAML block: its data, its length in lines, its problems."""
 

@@ -44,7 +44,7 @@ def index_markdown() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class _Ref:
     """A seed reference as INDEX.md writes it."""
 

@@ -35,7 +35,7 @@ _NON_WORD = compile_pattern(r"\W")
 _WORD_MARKS = byte_table(compile_pattern(r"\w"), mark=ord("a"))
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Genre:
     """A genre of the model: its slug, its family and its label."""
 
@@ -44,7 +44,7 @@ class Genre:
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class JudgeModel:
     """The numbers of packs/model.yaml that turn scores into verdicts."""
 
@@ -114,7 +114,7 @@ def load_model() -> JudgeModel:
         raise ConfigError(f"model.yaml is malformed: {err}", str(path)) from None
 
 
-@dataclass
+@dataclass(eq=False)
 class Measure:
     """What the rules found in one document, before any threshold is applied."""
 

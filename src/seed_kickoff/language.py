@@ -300,7 +300,7 @@ _STOPWORD_BYTES = {
 _ANY_STOPWORD = frozenset(word for stop in _STOPWORD_BYTES.values() for word in stop)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class LanguageGuess:
     """The script and language of a text, and how English it reads."""
 

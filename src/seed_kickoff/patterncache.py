@@ -26,7 +26,7 @@ import re
 import sys
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, AnyStr
 
 from seed_kickoff.cache import cache_dir, store
 from seed_kickoff.sre import compiler as _compiler
@@ -46,14 +46,14 @@ MAX_ENTRIES = 2048
 Entry = tuple[bytes, int, int, dict[str, int], tuple[str | None, ...]]
 # Entries are kept sealed (a checksum, then the marshalled entry) and opened when used: reading
 # the file then makes two objects per pattern, and checks only the few a run uses.
-Key = tuple[str, int]
+Key = tuple[str | bytes, int]
 
 _entries: dict[Key, bytes] | None = None  # read from the file on first use
 _new: dict[Key, bytes] = {}  # compiled by this process, written at exit
 _file: Path | None = None  # where this process reads and writes its entries
 
 
-def compile_pattern(source: str, flags: int = 0) -> re.Pattern[str]:
+def compile_pattern(source: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     """``re.compile(source, flags)``, from the cache when this Python compiled it before.
 
     Raises ``re.error`` as ``re.compile`` does."""
@@ -125,16 +125,16 @@ def _open(sealed: bytes) -> Entry:
     return entry
 
 
-def _build(source: str, entry: Entry) -> re.Pattern[str]:
+def _build(source: AnyStr, entry: Entry) -> re.Pattern[AnyStr]:
     code, flags, groups, groupindex, indexgroup = entry
     program = memoryview(code).cast("I").tolist()
-    pattern: re.Pattern[str] = _sre.compile(
+    pattern: re.Pattern[AnyStr] = _sre.compile(
         source, flags, program, groups - 1, groupindex, indexgroup
     )
     return pattern
 
 
-def _entry(source: str, flags: int) -> Entry | None:
+def _entry(source: AnyStr, flags: int) -> Entry | None:
     """What ``re.compile`` hands the engine for ``source`` (as re/_compiler.py's compile does it),
     or None when the pattern that builds is not the one ``re.compile`` gives."""
     from array import array  # only when a pattern is compiled the slow way

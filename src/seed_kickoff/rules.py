@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass, field, fields
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,8 @@ class Rule:
     cap: int = 3
     scope: tuple[LineKind, ...] = DEFAULT_SCOPE
     question: str | None = None  # template for the questions checklist, where the rule asks one
-    flags: int = re.MULTILINE | re.IGNORECASE  # how ``sources`` compile
+    # how ``sources`` compile; the last field: the parse cache keeps the others in this order
+    flags: int = re.MULTILINE | re.IGNORECASE
 
     @cached_property
     def patterns(self) -> tuple[re.Pattern[str], ...]:
@@ -94,7 +95,7 @@ class Rule:
         return f"smell:{self.smell}"
 
 
-@dataclass
+@dataclass(eq=False)
 class RuleSet:
     """The active rules, with the packs they came from."""
 
@@ -148,7 +149,8 @@ def load_pack(
     path: Path, known_genres: set[str] | None = None, builtin: bool = False
 ) -> tuple[str, list[Rule]]:
     """One pack's name and rules. A ``builtin`` pack (one of ours, its patterns compiled by the
-    tests) comes from the parse cache and compiles its patterns lazily."""
+    tests) is checked once per text: the parse cache keeps its rules' fields, and its patterns
+    compile lazily."""
     shown = str(path)
     try:
         text = read_whole(path).decode("utf-8-sig")
@@ -157,9 +159,60 @@ def load_pack(
     except UnicodeDecodeError:
         raise RulePackError("rule pack is not UTF-8 text", shown) from None
     if builtin:
-        data = cached_parse(path, text, lambda raw: _parse_yaml(raw, shown))
+        # The entry holds what this module's checks made of the text: it is keyed on both, so an
+        # edited check is never answered by an entry the old one made.
+        name, checked = cached_parse(
+            path,
+            text + _checks_source(),
+            lambda _: _checked_fields(text, path),
+            name=f"{path.stem}-rules",
+        )
+        rules = [_rule_of(rule) for rule in checked]
     else:
-        data = _parse_yaml(text, shown)
+        name, rules = _parse_pack(_parse_yaml(text, shown), path, compile_now=True)
+    if known_genres is not None:
+        for rule in rules:
+            if rule.genre is not None and rule.genre not in known_genres:
+                raise RulePackError(
+                    f"unknown genre {rule.genre!r}; add it to the genres of the model first",
+                    shown,
+                    rule.id,
+                )
+    return name, rules
+
+
+@cache
+def _checks_source() -> str:
+    """This module's source: the checks the parse cache's entries of built-in packs come from."""
+    try:
+        return Path(__file__).read_text(encoding="utf-8")
+    except OSError:
+        return ""  # no source beside the bytecode: the entries are kept per kickoff version
+
+
+# A rule's flags as the parse cache keeps them (an int) -> the flags they stand for.
+_FLAGS = {int(flags): flags for flags in (re.MULTILINE, re.MULTILINE | re.IGNORECASE)}
+
+
+def _rule_of(checked: tuple[Any, ...]) -> Rule:
+    """The rule whose fields ``_checked_fields`` gave."""
+    values = (*checked[:-1], _FLAGS[checked[-1]])
+    return Rule(*values)
+
+
+def _checked_fields(text: str, path: Path) -> tuple[str, list[tuple[Any, ...]]]:
+    """A built-in pack's name and each rule's fields in Rule's order (flags as an int): plain
+    data for the parse cache, which then spares every later run the checks."""
+    name, rules = _parse_pack(_parse_yaml(text, str(path)), path, compile_now=False)
+    names = [f.name for f in fields(Rule)]
+    return name, [
+        (*(getattr(rule, field_name) for field_name in names[:-1]), int(rule.flags))
+        for rule in rules
+    ]
+
+
+def _parse_pack(data: Any, path: Path, compile_now: bool) -> tuple[str, list[Rule]]:
+    shown = str(path)
     if not isinstance(data, dict):
         raise RulePackError("a rule pack is a mapping with a 'rules' list", shown)
     unknown = set(data) - _PACK_KEYS
@@ -171,10 +224,7 @@ def load_pack(
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list):
         raise RulePackError("'rules' must be a list of rules", shown)
-    rules = [
-        _parse_rule(raw, name, shown, known_genres, compile_now=not builtin) for raw in raw_rules
-    ]
-    return name, rules
+    return name, [_parse_rule(raw, name, shown, compile_now) for raw in raw_rules]
 
 
 def _parse_yaml(text: str, shown: str) -> Any:
@@ -191,9 +241,7 @@ def _parse_yaml(text: str, shown: str) -> Any:
         ) from None
 
 
-def _parse_rule(
-    raw: Any, pack: str, shown: str, known_genres: set[str] | None, compile_now: bool
-) -> Rule:
+def _parse_rule(raw: Any, pack: str, shown: str, compile_now: bool) -> Rule:
     if not isinstance(raw, dict):
         raise RulePackError("each rule must be a mapping", shown)
     rule_id = raw.get("id")
@@ -217,11 +265,8 @@ def _parse_rule(
     if dimension is not None and dimension not in DIMENSIONS:
         raise fail(f"unknown dimension {dimension!r}; one of {', '.join(DIMENSIONS)}")
     genre = raw.get("genre")
-    if genre is not None:
-        if not isinstance(genre, str) or not _SLUG.match(genre):
-            raise fail("'genre' must be a lowercase slug such as news-article")
-        if known_genres is not None and genre not in known_genres:
-            raise fail(f"unknown genre {genre!r}; add it to the genres of the model first")
+    if genre is not None and (not isinstance(genre, str) or not _SLUG.match(genre)):
+        raise fail("'genre' must be a lowercase slug such as news-article")
     smell = raw.get("smell")
     if smell is not None and (not isinstance(smell, str) or not _SLUG.match(smell)):
         raise fail("'smell' must be a lowercase slug such as vague-adjective")

@@ -15,6 +15,7 @@ Everything here is conservative: when in doubt a fact is false and the scanner d
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -58,10 +59,11 @@ def is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class PatternPlan:
     """What the scanner may assume about one pattern (see the module docstring)."""
 
+    # The shipped plans give these fields in this order (_plan_entries).
     source: str  # the pattern, rewritten to stay within a line where that was possible
     flags: int
     line_local: bool
@@ -82,12 +84,19 @@ class PatternPlan:
         """The best key set: lowercase words one of which starts a word in every match."""
         return self.key_sets[0] if self.key_sets else None
 
-    # Translated on first use (only large runs with Hyperscan ask; it would double the planning
-    # of a user pack's patterns); the shipped plans carry it (plan_from_data).
+    # Asked for only by large runs with Hyperscan: the built-in patterns' translations are
+    # shipped (packs/prefilters.json); a user pack's are made on first use (translating when
+    # planning would double the planning).
     @cached_property
     def prefilter(self) -> str | None:
         """The Hyperscan pattern that finds a superset of its lines (prefilter.py; None: every
         line is searched): ``lowered_source``'s when it is set, as if over the lowercased text."""
+        shipped = shipped_prefilters()
+        key = (self.source, self.flags)
+        return shipped[key] if key in shipped else self.translated()
+
+    def translated(self) -> str | None:
+        """``prefilter``, translated now."""
         from seed_kickoff.prefilter import Untranslatable, translate
 
         try:
@@ -154,8 +163,11 @@ def _parse(source: str, flags: int) -> tuple[list[tuple[Any, Any]], int, Any]:
 # Plans of the built-in packs' patterns, computed ahead (tools/write_plans.py) because planning
 # them all costs more than the rest of a one-seed check; a test keeps the file equal to what
 # compute_plan gives. Bump PLAN_FORMAT when plans change shape or meaning: a stale file is ignored.
-PLAN_FORMAT = 2
+PLAN_FORMAT = 3
 SHIPPED_PLANS = Path(__file__).with_name("packs") / "plans.json"
+# The plans' Hyperscan translations, in a file of their own: most of the bytes, which only large
+# runs with Hyperscan need; a small run does not read them.
+SHIPPED_PREFILTERS = SHIPPED_PLANS.with_name("prefilters.json")
 
 
 @cache
@@ -167,23 +179,63 @@ def plan(source: str, flags: int) -> PatternPlan:
 
 @cache
 def shipped_plans() -> dict[tuple[str, int], PatternPlan]:
-    from seed_kickoff.cache import cached_parse
-
     try:
-        data = cached_parse(SHIPPED_PLANS, SHIPPED_PLANS.read_text(encoding="utf-8"), _json)
-        if data.get("format") != PLAN_FORMAT:
-            return {}
-        return {
-            (entry["pattern"], entry["flags"]): plan_from_data(entry) for entry in data["plans"]
-        }
+        entries = _shipped(SHIPPED_PLANS, _plan_entries)
     except (OSError, ValueError, KeyError, TypeError):
         return {}  # no usable file: plans are computed, slower but the same
+    return {(pattern, fields[1]): PatternPlan(*fields) for pattern, fields in entries}
 
 
-def _json(text: str) -> Any:
-    import json  # only when the per-user cache has no parsed copy of the file
+@cache
+def shipped_prefilters() -> dict[tuple[str, int], str | None]:
+    """A plan's (source, flags) -> its ``prefilter``, for the built-in packs' patterns."""
+    try:
+        return dict(_shipped(SHIPPED_PREFILTERS, _prefilter_entries))
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # no usable file: translated when asked for, slower but the same
 
-    return json.loads(text)
+
+def _shipped(path: Path, entries: Callable[[Any], list[Any]]) -> list[Any]:
+    """What ``entries`` makes of the data of a file tools/write_plans.py wrote, through the parse
+    cache; ValueError when the file is of another format."""
+    from seed_kickoff.cache import cached_parse
+
+    def parse(raw: bytes) -> list[Any]:
+        import json  # only when the per-user cache has no parsed copy of the file
+
+        data = json.loads(raw)
+        if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
+            raise ValueError(f"{path.name}: not plan format {PLAN_FORMAT}")
+        return entries(data)
+
+    # Bytes: a run compares the file with the cached copy without decoding it.
+    found: list[Any] = cached_parse(path, path.read_bytes(), parse, name=f"{path.stem}-entries")
+    return found
+
+
+def _plan_entries(data: Any) -> list[tuple[str, tuple[Any, ...]]]:
+    """Each plan of plans.json as its pattern and PatternPlan's fields in order, the sets made:
+    plain data for the parse cache (marshal keeps frozensets), so a run makes a plan in one call."""
+    return [
+        (
+            entry["pattern"],
+            (
+                entry["source"],
+                entry["flags"],
+                entry["line_local"],
+                entry["lowered_source"],
+                tuple(frozenset(keys) for keys in entry["key_sets"]),
+                entry["key_offset"],
+                None if entry["needles"] is None else frozenset(entry["needles"]),
+                entry["anchored"],
+            ),
+        )
+        for entry in data["plans"]
+    ]
+
+
+def _prefilter_entries(data: Any) -> list[tuple[tuple[str, int], str | None]]:
+    return [((source, flags), translation) for source, flags, translation in data["prefilters"]]
 
 
 def plan_to_data(pattern_source: str, planned: PatternPlan) -> dict[str, Any]:
@@ -197,25 +249,7 @@ def plan_to_data(pattern_source: str, planned: PatternPlan) -> dict[str, Any]:
         "key_offset": planned.key_offset,
         "needles": None if planned.needles is None else sorted(planned.needles),
         "anchored": planned.anchored,
-        "prefilter": planned.prefilter,
     }
-
-
-def plan_from_data(entry: dict[str, Any]) -> PatternPlan:
-    key_sets = tuple(frozenset(keys) for keys in entry["key_sets"])
-    needles = entry["needles"]
-    planned = PatternPlan(
-        source=entry["source"],
-        flags=entry["flags"],
-        line_local=entry["line_local"],
-        lowered_source=entry["lowered_source"],
-        key_sets=key_sets,
-        key_offset=entry["key_offset"],
-        needles=None if needles is None else frozenset(needles),
-        anchored=entry["anchored"],
-    )
-    planned.__dict__["prefilter"] = entry["prefilter"]  # the cached_property, translated ahead
-    return planned
 
 
 def compute_plan(pattern_source: str, pattern_flags: int) -> PatternPlan:
