@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -308,30 +309,35 @@ def resolve_reference(seeds_dir: Path, root: Path, ref: str) -> tuple[str | None
         if depth < 0:
             return None, f"{shown}: refers outside the seeds dir; not read"
     parts = _on_disk_spelling(seeds_dir, parts)
-    candidate = seeds_dir.joinpath(*parts) if parts else seeds_dir
+    # Plain strings and one stat: an INDEX.md of 10,000 entries is resolved in a fraction of a
+    # second (pathlib's resolve, exists, is_dir and stat took 66 µs an entry).
+    candidate = os.path.join(seeds_dir, *parts)
+    inside = os.path.join(root, "")
     try:
         exists = os.path.lexists(candidate)
-        resolved = candidate.resolve()
-        if not resolved.is_relative_to(root):
+        resolved = os.path.realpath(candidate)
+        if resolved != str(root) and not resolved.startswith(inside):
             if exists:
                 return None, f"{shown}: a link that leads outside the seeds dir; not read"
             return None, f"{shown}: refers outside the seeds dir; not read"
         if not exists:
             return None, f"{shown}: no such file in the seeds dir"
-        if not resolved.exists():
+        try:
+            mode = os.stat(resolved).st_mode
+        except OSError as err:
+            if err.errno == errno.ELOOP:
+                raise
             return None, f"{shown}: a broken link; not read"
-        if resolved.is_dir():
+        if stat.S_ISDIR(mode):
             return None, f"{shown}: is a directory, not a seed file"
-        kind = special_kind(resolved.stat().st_mode)
-    except RuntimeError:  # Python < 3.13 reports a symbolic link loop this way
-        return None, f"{shown}: a symbolic link loop; not read"
+        kind = special_kind(mode)
     except (OSError, ValueError) as err:
         if getattr(err, "errno", None) == errno.ELOOP:
             return None, f"{shown}: a symbolic link loop; not read"
         return None, f"{shown}: cannot be resolved; not read"
     if kind is not None:
         return None, f"{shown}: is {kind}, not a seed file; not read"
-    return candidate.relative_to(seeds_dir).as_posix(), None
+    return "/".join(parts), None
 
 
 def _lexical_path(ref: str) -> str:
