@@ -12,6 +12,7 @@ import io
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -892,19 +893,38 @@ def test_a_fifo_among_kickoffs_own_inputs_is_refused_without_blocking(
     assert "not a regular file" in err
 
 
-def test_questions_into_a_fifo_write_the_checklist_there(
-    make_seeds: MakeSeeds, tmp_path: Path
-) -> None:
-    seeds = make_seeds({"a.md": "# A\n\nThe service must log.\n"})
-    fifo = tmp_path / "questions.pipe"
-    os.mkfifo(fifo)
+def _through_fifo(
+    fifo: Path, run: Callable[[], tuple[int, str, str]]
+) -> tuple[tuple[int, str, str], str]:
+    """``run()``, which writes into ``fifo``, while a thread reads it: its result, and what came
+    through."""
     received: list[str] = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_text("utf-8")), daemon=True)
     reader.start()
-    code, _, err = _within(20, lambda: invoke(["questions", str(seeds), "-o", str(fifo)]))
+    result = _within(20, run)
     reader.join(20)
-    assert code == 0, err
-    assert received and "- [ ]" in received[0]
+    assert received, "nothing came through the FIFO"
+    return result, received[0]
+
+
+@pytest.mark.parametrize(
+    ("command", "code", "expected"),
+    [
+        (["questions"], 0, "- [ ]"),  # the checklist: nothing to update in a pipe
+        (["check", "--format", "json"], 1, '"path": "a.md"'),
+    ],
+)
+def test_output_into_a_fifo_goes_through_it_and_leaves_it_a_fifo(
+    make_seeds: MakeSeeds, tmp_path: Path, command: list[str], code: int, expected: str
+) -> None:
+    seeds = make_seeds({"a.md": "# A\n\nThe service must log.\n"})
+    fifo = tmp_path / "out.pipe"
+    os.mkfifo(fifo)
+    args = [command[0], str(seeds), *command[1:], "-o", str(fifo)]
+    (returned, _, err), text = _through_fifo(fifo, lambda: invoke(args))
+    assert returned == code, err
+    assert expected in text
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # renaming a file onto it would have destroyed it
 
 
 @pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "ascii"])

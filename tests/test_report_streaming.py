@@ -7,8 +7,6 @@ import gc
 import io
 import json
 import os
-import stat
-import threading
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -234,22 +232,6 @@ def test_write_json_is_json_dumps(value: Any) -> None:
     out = io.StringIO()
     write_json(out, _stream_lists(value, [False]))
     assert out.getvalue() == json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def test_a_fifo_as_output_gets_the_report_and_stays_a_fifo(
-    make_seeds: MakeSeeds, tmp_path: Path
-) -> None:
-    seeds = make_seeds({"a.md": "# A\n\nThe service must log.\n"})
-    fifo = tmp_path / "report.pipe"
-    os.mkfifo(fifo)
-    received: list[str] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_text("utf-8")))
-    reader.start()
-    code, _, err = invoke(["check", str(seeds), "--format", "json", "-o", str(fifo)])
-    reader.join(timeout=30)
-    assert code == 1, err
-    assert json.loads(received[0])["seeds"][0]["path"] == "a.md"
-    assert stat.S_ISFIFO(fifo.stat().st_mode)  # renaming a file onto it would have destroyed it
 
 
 def test_devices_are_written_in_place_and_links_keep_leading_to_their_file(
