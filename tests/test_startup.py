@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -310,3 +311,44 @@ def test_common_word_starts_are_looked_up_as_they_were_searched(key: str) -> Non
 
     searched = any(word.startswith(key) for word in scanplan._COMMON)
     assert (key in scanplan._COMMON_STARTS) == searched
+
+
+def test_an_unchanged_index_is_not_parsed_again(tmp_path: Path, fresh_env: dict[str, str]) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "seed.md").write_text("# Tool\n\nThe tool must parse every file within 10 ms.\n")
+    (seeds / "INDEX.md").write_text("# Seeds\n\n- [The tool](seed.md): what it must do\n")
+    first = imported_by(["check", str(seeds)], tmp_path, fresh_env)
+    second = imported_by(["check", str(seeds)], tmp_path, fresh_env)
+    assert "markdown_it" in first  # INDEX.md parsed once...
+    assert loaded(second, NEVER_ON_THE_SMALL_PATH) == []  # ...then taken from the cache
+    (seeds / "INDEX.md").write_text("# Seeds\n\n- [The tool, again](seed.md)\n")
+    assert "markdown_it" in imported_by(["check", str(seeds)], tmp_path, fresh_env)
+
+
+def test_index_refs_from_the_cache_equal_a_fresh_parse(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seed_kickoff import index
+
+    seeds = tmp_path / "seeds"
+    (seeds / "sub").mkdir(parents=True)
+    for name in ("a.md", "b.txt", "sub/c.md"):
+        (seeds / name).write_text("# seed\n", encoding="utf-8")
+    (seeds / "INDEX.md").write_text(
+        "---\ntitle: x\n---\n# Seeds\n\n- [A](a.md): first\n- `b.txt`: second\n\n"
+        "| seed | what |\n| --- | --- |\n| [C](sub/c.md) | third |\n",
+        encoding="utf-8",
+    )
+    parses: list[str] = []
+    real = index.parse_index_refs
+
+    def counting(text: str, skip_lines: int = 0) -> list[Any]:
+        parses.append(text)
+        return real(text, skip_lines)
+
+    monkeypatch.setattr(index, "parse_index_refs", counting)
+    fresh = index.read_index(seeds)
+    cached = index.read_index(seeds)
+    assert len(parses) == 1
+    assert cached == fresh and [e.path for e in cached.entries] == ["a.md", "b.txt", "sub/c.md"]
