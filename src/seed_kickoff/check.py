@@ -84,7 +84,7 @@ _Task = tuple[str, bool, "str | None", "Waiver | None"]
 # pickle) for the results cache when the seed was judged rather than found there.
 _Judged = tuple[SeedSummary, bytes, "tuple[bytes, bytes] | None"]
 # Runs of fewer seeds do without the results cache: opening it (importing sqlite3 and hashlib,
-# reading the times of kickoff's files) costs about what judging this many small seeds does.
+# hashing kickoff's own files) costs about what judging this many small seeds does.
 MIN_CACHED_SEEDS = 20
 
 
