@@ -216,14 +216,18 @@ class _Planted:
         return os.mkdir, (str(self.target),)
 
 
+@pytest.mark.parametrize("plant", ["code", "odd fields"])
 def test_a_planted_entry_is_never_unpickled(
-    make_seeds: MakeSeeds, cache_home: Path, judged: list[str], tmp_path: Path
+    make_seeds: MakeSeeds, cache_home: Path, judged: list[str], tmp_path: Path, plant: str
 ) -> None:
     seeds = make_seeds(seed_files())
     expected = json_report(seeds)
     target = tmp_path / "planted"
+    # Code to run, or a result of the allowed classes whose judgement is not one.
+    odd = SeedResult("a.md", None, None, judgement=5)  # type: ignore[arg-type]
+    blob = pickle.dumps(_Planted(target) if plant == "code" else odd)
     with sqlite3.connect(cache_home) as db:
-        db.execute("UPDATE results SET result = ?", (pickle.dumps(_Planted(target)),))
+        db.execute("UPDATE results SET result = ?", (blob,))
     judged.clear()
     assert json_report(seeds) == expected
     assert not target.exists()

@@ -3,16 +3,16 @@
 ``kickoff check`` runs on every commit, and between two runs most seeds are the same bytes. Each
 result is kept under a digest of everything it depends on: the seed's bytes and path, whether
 INDEX.md lists it, the run's limits, every field of every active rule, kickoff's version and the
-content of each of its own files, and the Python it runs on. A change to any of them gives another digest, so an entry is
-never stale; it is only ever unused. What a run adds from INDEX.md (a title, a waiver) is not in
-an entry: it is attached afresh each run.
+content of each of its own files, and the Python it runs on. A change to any of them gives
+another digest, so an entry is never stale; it is only ever unused. What a run adds from
+INDEX.md (a title, a waiver) is not in an entry: it is attached afresh each run.
 
 The entries live in one SQLite file in the per-user cache directory (one file write per 256
-results, not one per seed). Worker processes of ``--jobs`` only read it; the process that
-writes the report adds the new results. Entries are pickles, read back by an unpickler that
-builds nothing but kickoff's result classes: an entry planted in the cache (a restored CI cache,
-say) cannot run code. The cache is never required: a missing, damaged, locked or refused entry
-or file just means the seed is judged. It is bounded: past ``MAX_ENTRIES`` the oldest written go.
+results, not one per seed). Worker processes of ``--jobs`` only read it; the process that writes
+the report adds the new results. Entries are pickles, read back by an unpickler that builds
+nothing but kickoff's result classes: an entry planted in the cache (a restored CI cache, say)
+cannot run code. The cache is never required: a missing, damaged, locked or refused entry or
+file just means the seed is judged. It is bounded: past ``MAX_ENTRIES`` the oldest written go.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any
 
 from seed_kickoff import __version__
 from seed_kickoff.cache import cache_dir
-from seed_kickoff.model import SeedResult
+from seed_kickoff.model import Judgement, SeedResult
 from seed_kickoff.rules import RuleSet
 
 # Bump when what an entry holds changes shape.
@@ -150,9 +150,12 @@ class ResultCache:
             return None
         try:
             result = _ResultUnpickler(io.BytesIO(row[0])).load()
-        except (EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
+            if not isinstance(result, SeedResult) or not isinstance(result.judgement, Judgement):
+                return None
+            result.summary()  # what the store and the gate read of it
+        except Exception:  # damaged, or planted with odd fields: judged again, and replaced
             return None
-        return (result, row[0]) if isinstance(result, SeedResult) else None
+        return result, row[0]
 
     def add(self, key: bytes, blob: bytes) -> None:
         """Keep ``blob`` (a pickled SeedResult) under ``key``: written with the next batch, or
