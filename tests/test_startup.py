@@ -352,3 +352,48 @@ def test_index_refs_from_the_cache_equal_a_fresh_parse(
     cached = index.read_index(seeds)
     assert len(parses) == 1
     assert cached == fresh and [e.path for e in cached.entries] == ["a.md", "b.txt", "sub/c.md"]
+
+
+def test_an_unchanged_index_front_matter_is_not_parsed_again(
+    tmp_path: Path, fresh_env: dict[str, str]
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "seed.md").write_text("# Tool\n\nThe tool must parse every file within 10 ms.\n")
+    (seeds / "INDEX.md").write_text("---\nproject: tides\n---\n# Seeds\n\n- [The tool](seed.md)\n")
+    imported_by(["check", str(seeds)], tmp_path, fresh_env)
+    second = imported_by(["check", str(seeds)], tmp_path, fresh_env)
+    assert loaded(second, NEVER_ON_THE_SMALL_PATH) == []  # no YAML parser, no markdown-it
+    # Settings in it still apply, whether its front matter comes from the cache or not.
+    (seeds / "INDEX.md").write_text(
+        "---\nkickoff:\n  gate:\n    min_specs: 0\n---\n# Seeds\n\n- [The tool](seed.md)\n"
+    )
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-m", "seed_kickoff", "check", str(seeds)],
+            cwd=tmp_path,
+            env=fresh_env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0 and "gate passed" in done.stdout, done.stdout + done.stderr
+
+
+def test_front_matter_from_the_cache_equals_a_fresh_parse(cache_home: Path) -> None:
+    from seed_kickoff.front_matter import index_front_matter, split_front_matter
+
+    for text in (
+        "---\ntitle: Seeds\nkickoff:\n  gate: {min_specs: 2}\n---\n# Seeds\n",
+        "---\n: bad: yaml: [\n---\n# Seeds\n",  # a warning with its line, kept too
+        "---\nwhen: 2026-01-02\n---\n",  # a date: not plain data, parsed each time
+        "# no front matter\n",
+    ):
+        fresh = split_front_matter(text, "INDEX.md")
+        for _ in range(2):  # parsed, then from the cache
+            found = index_front_matter(text, "INDEX.md")
+            assert (found.data, found.lines, found.findings) == (
+                fresh.data,
+                fresh.lines,
+                fresh.findings,
+            )

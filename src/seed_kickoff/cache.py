@@ -65,6 +65,27 @@ def cached_parse(
     return data
 
 
+def code_signature(sources: tuple[str, ...], modules: tuple[str, ...] = ()) -> str:
+    """What a cached parse depends on besides its input: the text of kickoff's own ``sources``
+    (module files) and the installed files of other ``modules`` (path, size, time), found without
+    importing them. An edited parser, or another version of a library, parses again."""
+    import importlib.util
+
+    parts = [Path(source).read_text(encoding="utf-8") for source in sources]
+    for module in modules:
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError):
+            spec = None
+        origin = getattr(spec, "origin", None) or ""
+        try:
+            info = os.stat(origin)
+            parts.append(f"{module} {origin} {info.st_size} {info.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{module} {origin}")
+    return "\n".join(parts)
+
+
 def read_blob(name: str) -> bytes | None:
     """The bytes stored as ``name`` (see ``write_blob``), or None."""
     directory = cache_dir()

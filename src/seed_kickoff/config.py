@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seed_kickoff.errors import ConfigError
-from seed_kickoff.front_matter import split_front_matter
+from seed_kickoff.front_matter import index_front_matter
 from seed_kickoff.index import find_index
 from seed_kickoff.loader import DEFAULT_MAX_BYTES, read_limited, read_whole
 from seed_kickoff.model import VERDICTS, GatePolicy, Waiver
@@ -230,7 +230,7 @@ def read_index_config(seeds_dir: Path) -> Layer | None:
         text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
     except OSError as err:
         raise ConfigError(f"cannot read: {err.strerror or err}", str(index)) from None
-    front = split_front_matter(text, index.name)
+    front = index_front_matter(text, index.name)
     if not front.lines or "kickoff" not in front.data:
         return None
     import yaml

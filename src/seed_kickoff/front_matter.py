@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from seed_kickoff.model import Finding
@@ -37,6 +38,31 @@ class FrontMatter:
     data: dict[str, object] = field(default_factory=dict)
     lines: int = 0  # how many leading lines the block occupies (0: none)
     findings: list[Finding] = field(default_factory=list)
+
+
+def index_front_matter(text: str, path: str) -> FrontMatter:
+    """``split_front_matter`` of an INDEX.md, from the per-user cache when this text was read
+    before: an unchanged index does not import python-frontmatter and PyYAML (about 30 ms) on
+    every run. Keyed on the text, this module's source and those libraries' files."""
+    from seed_kickoff.cache import cached_parse, code_signature
+
+    if not text.startswith("---"):
+        return FrontMatter()  # nothing to parse, nothing to keep
+    signature = code_signature((__file__,), ("frontmatter", "yaml"))
+    data, lines, findings = cached_parse(
+        Path(path),
+        f"{path}\n{signature}\n{text}",
+        lambda _: _plain(split_front_matter(text, path)),
+        name="index-front-matter",
+    )
+    return FrontMatter(dict(data), lines, [Finding(*finding) for finding in findings])
+
+
+def _plain(found: FrontMatter) -> tuple[Any, int, list[tuple[Any, ...]]]:
+    """What the cache keeps of a FrontMatter (marshal refuses data it cannot keep, such as YAML
+    timestamps: that front matter is parsed each time)."""
+    findings = [(f.level, f.message, f.path, f.line, f.code) for f in found.findings]
+    return found.data, found.lines, findings
 
 
 def split_front_matter(text: str, path: str) -> FrontMatter:

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from seed_kickoff.cache import cached_parse, code_signature
 from seed_kickoff.controls import CONTROLS, escape_controls
 from seed_kickoff.decode import decode_bytes
 from seed_kickoff.formats import markdown_tokens
-from seed_kickoff.front_matter import split_front_matter
+from seed_kickoff.front_matter import index_front_matter
 from seed_kickoff.loader import DEFAULT_MAX_BYTES, read_limited, special_kind
 from seed_kickoff.model import Finding, IndexEntry, Level, SeedIndex
 from seed_kickoff.patterncache import compile_pattern
@@ -93,7 +94,7 @@ def read_index(seeds_dir: Path) -> SeedIndex:
     else:
         index_name = index_file.name
         text = _read_index_text(seeds_dir, index_file, findings)
-        fm = split_front_matter(text, index_name)
+        fm = index_front_matter(text, index_name)
         front = fm.data
         findings.extend(fm.findings)
         refs = _cached_refs(index_file, text, fm.lines)
@@ -125,8 +126,6 @@ def _cached_refs(index_file: Path, text: str, skip_lines: int) -> list[_Ref]:
     INDEX.md (every run of a pre-commit hook) is not parsed again, nor markdown-it imported (about
     0.3 s for 1,000 entries). The entry is keyed on the text, this module's source and markdown-it's
     files, so an edited parser or another markdown-it parses again."""
-    from seed_kickoff.cache import cached_parse
-
     found = cached_parse(
         index_file,
         f"{skip_lines}\n{_parser_signature()}\n{text}",
@@ -138,16 +137,7 @@ def _cached_refs(index_file: Path, text: str, skip_lines: int) -> list[_Ref]:
 
 @cache
 def _parser_signature() -> str:
-    import importlib.util
-
-    spec = importlib.util.find_spec("markdown_it")
-    origin = getattr(spec, "origin", None) or ""
-    try:
-        info = os.stat(origin)
-        markdown_it = f"{origin} {info.st_size} {info.st_mtime_ns}"
-    except OSError:
-        markdown_it = origin
-    return markdown_it + "\n" + Path(__file__).read_text(encoding="utf-8")
+    return code_signature((__file__,), ("markdown_it",))
 
 
 def _read_index_text(seeds_dir: Path, index_file: Path, findings: list[Finding]) -> str:
