@@ -68,11 +68,17 @@ def cached_parse(
 def code_signature(sources: tuple[str, ...], modules: tuple[str, ...] = ()) -> str:
     """What a cached parse depends on besides its input: the text of kickoff's own ``sources``
     (module files) and the installed files of other ``modules`` (path, size, time), found without
-    importing them. An edited parser, or another version of a library, parses again."""
-    import importlib.util
-
-    parts = [Path(source).read_text(encoding="utf-8") for source in sources]
+    importing them. An edited parser, or another version of a library, parses again. A source
+    missing beside its bytecode counts as empty: the entries are then kept per kickoff version."""
+    parts = []
+    for source in sources:
+        try:
+            parts.append(Path(source).read_text(encoding="utf-8"))
+        except OSError:
+            parts.append("")
     for module in modules:
+        import importlib.util  # only when a library is named
+
         try:
             spec = importlib.util.find_spec(module)
         except (ImportError, ValueError):

@@ -44,18 +44,25 @@ def index_front_matter(text: str, path: str) -> FrontMatter:
     """``split_front_matter`` of an INDEX.md, from the per-user cache when this text was read
     before: an unchanged index does not import python-frontmatter and PyYAML (about 30 ms) on
     every run. Keyed on the text, this module's source and those libraries' files."""
-    from seed_kickoff.cache import cached_parse, code_signature
+    from seed_kickoff.cache import cached_parse
 
     if not text.startswith("---"):
         return FrontMatter()  # nothing to parse, nothing to keep
-    signature = code_signature((__file__,), ("frontmatter", "yaml"))
     data, lines, findings = cached_parse(
         Path(path),
-        f"{path}\n{signature}\n{text}",
+        f"{path}\n{_parser_signature()}\n{text}",
         lambda _: _plain(split_front_matter(text, path)),
         name="index-front-matter",
     )
     return FrontMatter(dict(data), lines, [Finding(*finding) for finding in findings])
+
+
+@cache
+def _parser_signature() -> str:
+    # Once a process: read_index and the settings both read INDEX.md's front matter.
+    from seed_kickoff.cache import code_signature
+
+    return code_signature((__file__,), ("frontmatter", "yaml"))
 
 
 def _plain(found: FrontMatter) -> tuple[Any, int, list[tuple[Any, ...]]]:

@@ -18,7 +18,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from seed_kickoff.cache import cached_parse, load_yaml
+from seed_kickoff.cache import cached_parse, code_signature, load_yaml
 from seed_kickoff.errors import RulePackError
 from seed_kickoff.loader import read_whole
 from seed_kickoff.model import DIMENSIONS, LineKind
@@ -184,10 +184,7 @@ def load_pack(
 @cache
 def _checks_source() -> str:
     """This module's source: the checks the parse cache's entries of built-in packs come from."""
-    try:
-        return Path(__file__).read_text(encoding="utf-8")
-    except OSError:
-        return ""  # no source beside the bytecode: the entries are kept per kickoff version
+    return code_signature((__file__,))
 
 
 # A rule's flags as the parse cache keeps them (an int) -> the flags they stand for.
