@@ -860,14 +860,14 @@ def test_a_tree_nested_deeper_than_pythons_recursion_limit_is_walked(tmp_path: P
 
 
 def test_the_walk_lists_what_os_walk_lists(tmp_path: Path) -> None:
-    from seed_kickoff.index import _walk
+    from seed_kickoff.index import walk
 
     for folder in ("b/y", "a/x", "a/.hidden", "c"):
         (tmp_path / folder).mkdir(parents=True)
     for name in ("z.md", "a/1.md", "a/x/2.md", "b/3.md", "b/y/4.md", "c/5.md", "a/.hidden/6.md"):
         (tmp_path / name).write_text("x", "utf-8")
     os.symlink(tmp_path / "a", tmp_path / "link-to-a")
-    ours = [(d, sorted(ds), sorted(fs)) for d, ds, fs in _walk(str(tmp_path))]
+    ours = [(d, sorted(ds), sorted(fs)) for d, ds, fs in walk(str(tmp_path))]
     theirs = [(d, sorted(ds), sorted(fs)) for d, ds, fs in os.walk(str(tmp_path))]
     assert sorted(ours) == sorted(theirs)
 

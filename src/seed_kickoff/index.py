@@ -392,7 +392,7 @@ def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
     """
     root = seeds_dir.resolve()
     found: list[str] = []
-    for dirpath, dirnames, filenames in _walk(str(seeds_dir)):
+    for dirpath, dirnames, filenames in walk(str(seeds_dir)):
         here = Path(dirpath)
         for name in sorted(dirnames):
             if not name.startswith(".") and (here / name).is_symlink():
@@ -422,7 +422,7 @@ def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
     return found
 
 
-def _walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+def walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
     """``os.walk(top)``: top down, links to directories listed but not followed, unreadable
     directories skipped; but with a stack instead of recursion, so that a tree nested a thousand
     folders deep is walked too (``os.walk`` hits Python's recursion limit before Python 3.12).
