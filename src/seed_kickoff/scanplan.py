@@ -441,9 +441,8 @@ def _atoms(source: str) -> list[str] | None:
     return atoms
 
 
-_CLASS_ITEM = compile_pattern(
-    r"\\.|[A-Z]-[A-Z]|.", re.DOTALL
-)  # an escape, a range of capitals, a char
+# An escape, a range of capitals, a character.
+_CLASS_ITEM = compile_pattern(r"\\.|[A-Z]-[A-Z]|.", re.DOTALL)
 
 
 def _lowercase(source: str) -> str | None:
