@@ -27,6 +27,7 @@ from seed_kickoff.model import (
     Waiver,
 )
 from seed_kickoff.rules import RuleSet, load_rules
+from seed_kickoff.sections import mark_empty_sections
 from seed_kickoff.store import SeedStore, pickled
 
 if TYPE_CHECKING:  # resultcache imports sqlite3 and hashlib: runs of MIN_CACHED_SEEDS and more
@@ -59,6 +60,7 @@ def ensure_seeds_dir(seeds_dir: Path) -> None:
 def judge_document(
     doc: Document, ruleset: RuleSet, listed: bool = True, topics: bool = False
 ) -> SeedResult:
+    doc = mark_empty_sections(doc)  # a template's empty sections are no evidence
     judgement = judge(doc, analyse(doc, ruleset), ruleset)
     if topics and judgement.verdict == "non-spec":
         from seed_kickoff.topics import extract_topics  # only the questions need topics

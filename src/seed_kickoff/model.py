@@ -31,7 +31,9 @@ DIMENSIONS: tuple[str, ...] = (
 # signature (inspect), which costs start-up time.
 
 # What each line of a document is, as far as its format tells; rules may be scoped to one kind.
-LineKind = Literal["text", "heading", "code", "table", "list", "quote", "meta", "blank"]
+LineKind = Literal[
+    "text", "heading", "code", "table", "list", "quote", "meta", "placeholder", "blank"
+]
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,17 @@ from seed_kickoff.model import DIMENSIONS, LineKind
 from seed_kickoff.patterncache import compile_pattern
 
 BUILTIN_PACKS = ("spec", "genres", "smells")
-LINE_KINDS: tuple[LineKind, ...] = ("text", "heading", "code", "table", "list", "quote", "meta")
+# placeholder: the lines of a section that holds nothing else (sections.py)
+LINE_KINDS: tuple[LineKind, ...] = (
+    "text",
+    "heading",
+    "code",
+    "table",
+    "list",
+    "quote",
+    "meta",
+    "placeholder",
+)
 # Where a rule looks when it does not say: everything people read as prose or structure.
 DEFAULT_SCOPE: tuple[LineKind, ...] = ("text", "heading", "table", "list", "quote")
 
