@@ -42,6 +42,9 @@ def judged(name: str, text: str | None = None) -> SeedResult:
         ("speech.txt", "speech"),
         ("song.txt", "verse"),
         ("history.md", "encyclopedia"),
+        ("job-posting.md", "job-posting"),
+        ("cv.md", "resume"),
+        ("program.txt", "source-code"),
     ],
 )
 def test_non_spec_genres(name: str, genre: str) -> None:
