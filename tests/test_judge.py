@@ -165,3 +165,14 @@ def test_a_brief_genre_is_evidence_of_partial_never_of_spec() -> None:
     assert m.spec_evidence == 0.0
     assert m.brief == m.genre_scores["feature-request"] > model.spec_min_evidence / 2
     assert decide(m, model)[0] == "partial"
+
+
+@pytest.mark.parametrize(
+    ("name", "genre"), [("tutorial.md", "how-to"), ("reference-article.md", "encyclopedia")]
+)
+def test_technical_prose_about_a_system_is_no_spec(name: str, genre: str) -> None:
+    # A tutorial and a reference article are full of APIs, code and formats, yet specify nothing
+    # for the team to build: their form (a walkthrough, a history) says so.
+    result = judged(name)
+    assert result.verdict != "spec"
+    assert result.judgement.genre == genre
