@@ -56,6 +56,24 @@ def test_html_visible_text_keeps_source_lines(make_seeds: MakeSeeds) -> None:
     assert not any("color" in line or "var must" in line for line in doc.lines)
 
 
+def test_hidden_html_elements_are_not_visible_text(make_seeds: MakeSeeds) -> None:
+    # Text a browser never shows cannot make a page a spec: hidden, aria-hidden, inline styles.
+    seeds = make_seeds(
+        {
+            "h.html": (
+                "<body><p>Shown.</p>\n<div hidden><p>The server must answer.</p></div>\n"
+                '<div style="color: red; DISPLAY : none">The API must return JSON.</div>\n'
+                '<span aria-hidden="true">The client shall retry.</span>\n'
+                '<p style="visibility:hidden">Stored in SQLite.</p>\n'
+                '<div aria-hidden="false"><p>Also shown.</p></div>\n'
+                "<div hidden><br><p>unclosed<div></div></div><p>After.</p></body>\n"
+            )
+        }
+    )
+    doc = load_seed(seeds, "h.html")
+    assert [line for line in doc.lines if line] == ["Shown.", "Also shown.", "After."]
+
+
 def test_rst_headings_and_literal_blocks(make_seeds: MakeSeeds) -> None:
     seeds = make_seeds(
         {

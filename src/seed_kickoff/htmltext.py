@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from seed_kickoff.model import LineKind
+from seed_kickoff.patterncache import compile_pattern
 
 _HTML_SKIP = frozenset(
     {"script", "style", "head", "template", "noscript", "svg", "iframe", "object"}
@@ -23,6 +24,8 @@ _HTML_KIND: dict[str, LineKind] = {
     "table": "table",
     "blockquote": "quote",
 }
+# Inline styles that hide an element: its text is no more visible than a script's.
+_HIDING_STYLE = compile_pattern(r"(?i)(?:display\s*:\s*none|visibility\s*:\s*hidden)")
 _HTML_VOID = frozenset(
     {"br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
 )
@@ -35,7 +38,7 @@ class _VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[list[str]] = [[] for _ in range(line_count)]
         self.kinds: list[LineKind] = ["blank"] * line_count
-        self.stack: list[str] = []
+        self.stack: list[tuple[str, bool]] = []  # open elements, and whether each hides its text
         self.skip_depth = 0
         self.title: str | None = None
         self._in_title = False
@@ -43,18 +46,19 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HTML_VOID:
             return
-        if tag in _HTML_SKIP:
+        hides = tag in _HTML_SKIP or _hidden(attrs)
+        if hides:
             self.skip_depth += 1
         if tag == "title":
             self._in_title = True
-        self.stack.append(tag)
+        self.stack.append((tag, hides))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _HTML_VOID or tag not in self.stack:
+        if tag in _HTML_VOID or all(open_tag != tag for open_tag, _ in self.stack):
             return
         while self.stack:
-            top = self.stack.pop()
-            if top in _HTML_SKIP:
+            top, hides = self.stack.pop()
+            if hides:
                 self.skip_depth -= 1
             if top == "title":
                 self._in_title = False
@@ -67,7 +71,7 @@ class _VisibleText(HTMLParser):
         if self.skip_depth > 0 or not data.strip():
             return
         kind: LineKind = "text"
-        for tag in reversed(self.stack):
+        for tag, _ in reversed(self.stack):
             if tag in _HTML_KIND:
                 kind = _HTML_KIND[tag]
                 break
@@ -79,6 +83,17 @@ class _VisibleText(HTMLParser):
             self.parts[number].append(piece.strip() if kind != "code" else piece.rstrip())
             if self.kinds[number] in ("blank", "text"):
                 self.kinds[number] = kind
+
+
+def _hidden(attrs: list[tuple[str, str | None]]) -> bool:
+    """Whether an element's attributes hide it: ``hidden``, ``aria-hidden="true"``, or an inline
+    style with ``display: none`` or ``visibility: hidden``."""
+    for name, value in attrs:
+        if name == "hidden" or (name == "aria-hidden" and (value or "").strip() == "true"):
+            return True
+        if name == "style" and value and _HIDING_STYLE.search(value):
+            return True
+    return False
 
 
 def visible_lines(text: str) -> tuple[list[str], list[LineKind], str | None]:
