@@ -26,6 +26,7 @@ from seed_kickoff.model import (
     Verdict,
     Waiver,
 )
+from seed_kickoff.repeats import mark_repeats
 from seed_kickoff.rules import RuleSet, load_rules
 from seed_kickoff.sections import mark_empty_sections
 from seed_kickoff.store import SeedStore, pickled
@@ -60,7 +61,8 @@ def ensure_seeds_dir(seeds_dir: Path) -> None:
 def judge_document(
     doc: Document, ruleset: RuleSet, listed: bool = True, topics: bool = False
 ) -> SeedResult:
-    doc = mark_empty_sections(doc)  # a template's empty sections are no evidence
+    # No evidence: a template's empty sections, and what the seed says again word for word.
+    doc = mark_repeats(mark_empty_sections(doc))
     judgement = judge(doc, analyse(doc, ruleset), ruleset)
     if topics and judgement.verdict == "non-spec":
         from seed_kickoff.topics import extract_topics  # only the questions need topics

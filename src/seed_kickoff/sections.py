@@ -18,6 +18,7 @@ heading, and a heading followed directly by another is taken as a parent, never 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from seed_kickoff.model import Document, Finding, LineKind
 from seed_kickoff.patterncache import compile_pattern
@@ -193,14 +194,4 @@ def mark_empty_sections(doc: Document) -> Document:
     message = "; ".join(parts) + ": not counted as evidence"
     first = min((*headings, *tables)) + 1
     finding = Finding("warning", message, path=doc.path, line=first, code="placeholder")
-    return Document(
-        doc.path,
-        doc.lines,
-        kinds,
-        doc.format,
-        title=doc.title,
-        source=doc.source,
-        encoding=doc.encoding,
-        findings=[*doc.findings, finding],
-        problem=doc.problem,
-    )
+    return replace(doc, kinds=kinds, findings=[*doc.findings, finding])
