@@ -33,7 +33,8 @@ _PLACEHOLDER = compile_pattern(
         r"(?:<END>|\s*[:(\]>}–—-])"
         r"|(?i:to be (?:determined|defined|decided|confirmed|written|added|completed|done)\b"
         r"|coming soon\b|lorem ipsum\b|fill (?:this|me|in)\b|placeholder\b|insert\b.*\bhere\b)"
-        r"|\[[^\[\]:/]* [^\[\]:/]*\]<END>|<[^<>:/]* [^<>:/]*><END>|\{\{[\s\w.-]*\}\}<END>"
+        # (a space inside, looked for ahead: two runs around it would backtrack quadratically)
+        r"|\[(?=[^\]]* )[^\[\]:/]*\]<END>|<(?=[^>]* )[^<>:/]*><END>|\{\{[\s\w.-]*\}\}<END>"
     ).replace("<END>", r"[\s*_~`.:;!]*$")  # then only closing emphasis and punctuation
 )
 # What stands before a line's words without being content: blanks, quote and list markers,
@@ -45,6 +46,8 @@ _INSTRUCTION = compile_pattern(
     r"|enter|insert|specify|define|state|include|fill|replace|give|name)\b[^*_]*\1\s*$"
 )
 _WORD = compile_pattern(r"\w")
+# Longer lines say something, whatever they start with.
+_MAX_PLACEHOLDER = 300
 _ATX = compile_pattern(r"\s{0,3}(#{1,6})(?:\s|$)")
 _SETEXT = compile_pattern(r"\s{0,3}(=+|-+)\s*$")
 _UNDERLINE = compile_pattern(r"\s*([=\-~^\"'`#*+:._])\1{2,}\s*$")
@@ -67,10 +70,10 @@ def is_placeholder(line: str) -> bool:
 
 def _placeholder_text(line: str) -> bool:
     rest = line[_LEAD.match(line).end() :]  # type: ignore[union-attr]  # matches anywhere
-    return (
-        _WORD.search(rest) is None
-        or _PLACEHOLDER.match(rest) is not None
-        or _INSTRUCTION.match(line) is not None
+    if _WORD.search(rest) is None:
+        return True
+    return len(rest) <= _MAX_PLACEHOLDER and (
+        _PLACEHOLDER.match(rest) is not None or _INSTRUCTION.match(line) is not None
     )
 
 
