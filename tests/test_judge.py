@@ -168,11 +168,18 @@ def test_a_brief_genre_is_evidence_of_partial_never_of_spec() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "genre"), [("tutorial.md", "how-to"), ("reference-article.md", "encyclopedia")]
+    ("name", "genre"),
+    [
+        ("tutorial.md", "how-to"),
+        ("reference-article.md", "encyclopedia"),
+        ("announcement.md", "changelog"),
+        ("postmortem.md", "report"),
+        ("question-answer.md", "how-to"),
+    ],
 )
 def test_technical_prose_about_a_system_is_no_spec(name: str, genre: str) -> None:
-    # A tutorial and a reference article are full of APIs, code and formats, yet specify nothing
-    # for the team to build: their form (a walkthrough, a history) says so.
+    # Tutorials, reference articles, release announcements, postmortems and Q&A pages are full
+    # of APIs, code and formats, yet specify nothing for the team to build: their form says so.
     result = judged(name)
     assert result.verdict != "spec"
     assert result.judgement.genre == genre
