@@ -229,3 +229,18 @@ def test_long_lines_cost_linear_time(start: str) -> None:
     line = start + "a " * 1_000_000
     assert not is_placeholder(line)
     assert empty_headings("big.md", "# Heading\n\n" + line + "\n") == []
+
+
+def test_the_checklist_asks_a_template_what_a_spec_would_be_asked(make_seeds: MakeSeeds) -> None:
+    from seed_kickoff.check import check_seeds
+    from seed_kickoff.questions import build_questions
+
+    seeds = make_seeds(
+        {"spec.md": TEMPLATE, "news.txt": (EXAMPLES / "harbour-news.txt").read_text()}
+    )
+    sections = {s.anchor: s for s in build_questions(check_seeds(seeds))}
+    template = {q.id for q in sections["spec.md"].questions}
+    assert "q:spec.md:dim.goal" in template and "q:spec.md:smell.placeholder:tbd" in template
+    assert not any(":genre." in q for q in template)
+    # a non-spec seed of a genre is still asked about its genre
+    assert any(":genre." in q.id for q in sections["news.txt"].questions)

@@ -148,13 +148,21 @@ def _seed_section(
         text = templates.problem.format(seed=seed.path, reason=reason)
         section.questions.append(Question(f"q:{key}:problem", text, seed.path, "problem"))
         return section
-    if seed.verdict == "non-spec":
+    if seed.verdict == "non-spec" and not _unfilled_template(seed):
         section.questions.extend(_genre_questions(seed, key, label, templates))
     else:
         section.questions.extend(_gap_questions(seed, key, templates))
         section.questions.extend(_smell_questions(seed, key, rules, templates))
     section.questions.sort(key=_priority)
     return section
+
+
+def _unfilled_template(seed: SeedResult) -> bool:
+    """A seed of no recognisable genre whose sections were left empty (sections.py) is a spec
+    still to be written: it is asked what a spec would be asked, not what its genre suggests."""
+    return seed.judgement.genre == "document" and any(
+        finding.code == "placeholder" for finding in seed.findings
+    )
 
 
 def _priority(question: Question) -> tuple[int, int, int]:
