@@ -267,13 +267,16 @@ def test_one_small_seed_imports_only_what_it_uses(
     assert loaded(second, NEVER_ON_THE_SMALL_PATH) == []
     # the first run parsed the packs and the shipped plans, so it needed their parsers; no more
     assert loaded(first, NEVER_ON_THE_SMALL_PATH) == ["json", "yaml"]
-    # ...and compiled the patterns the seed called for, which later runs take from the cache
-    (patterns,) = (tmp_path / "xdg-cache" / cache.CACHE_NAME).glob("patterns-*.marshal")
-    written = patterns.stat().st_mtime_ns, patterns.read_bytes()
+    # ...and compiled the patterns the seed called for and the dataclasses' methods, which
+    # later runs take from the cache
+    home = tmp_path / "xdg-cache" / cache.CACHE_NAME
+    compiled = [*home.glob("patterns-*.marshal"), *home.glob("records-*.marshal")]
+    assert len(compiled) == 2
+    written = [(path.stat().st_mtime_ns, path.read_bytes()) for path in compiled]
     imported_by(["check", str(seeds)], tmp_path, fresh_env)
-    assert (patterns.stat().st_mtime_ns, patterns.read_bytes()) == written  # nothing new
+    assert [(path.stat().st_mtime_ns, path.read_bytes()) for path in compiled] == written
     # the Hyperscan translations of the shipped plans are for large runs: never read here
-    assert not list(patterns.parent.glob("prefilters-*"))
+    assert not list(home.glob("prefilters-*"))
 
 
 def test_no_cache_is_made_under_a_home_that_does_not_exist(

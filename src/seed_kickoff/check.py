@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from seed_kickoff.model import (
     Verdict,
     Waiver,
 )
+from seed_kickoff.records import dataclass
 from seed_kickoff.rules import RuleSet, load_rules
 from seed_kickoff.store import SeedStore, pickled
 
