@@ -242,6 +242,39 @@ def fresh_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def one_seed(tmp_path: Path) -> Path:
+    """A seeds dir holding one small seed (no INDEX.md)."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "seed.md").write_text("# Tool\n\nThe tool must parse every file within 10 ms.\n")
+    return seeds
+
+
+def test_the_command_is_run_and_leaves_main_to_other_callers(
+    tmp_path: Path, fresh_env: dict[str, str]
+) -> None:
+    # run() freezes what start-up made (and, at exit, the rest) away from the garbage
+    # collector; the command prints and exits as main() does, and main() freezes nothing.
+    seeds = one_seed(tmp_path)
+    show = "import gc, sys\nfrom seed_kickoff.cli import {0}\ntry:\n    {0}()\nfinally:\n"
+    show += "    print(gc.get_freeze_count() > 0, file=sys.stderr)\n"
+    done = {
+        name: subprocess.run(
+            [sys.executable, "-c", show.format(name), "check", str(seeds), "--format", "json"],
+            cwd=tmp_path,
+            env=fresh_env,
+            capture_output=True,
+            text=True,
+        )
+        for name in ("run", "main")
+    }
+    assert done["run"].stdout == done["main"].stdout and '"seeds"' in done["run"].stdout
+    assert done["run"].returncode == done["main"].returncode == 1  # the gate fails
+    assert (done["run"].stderr, done["main"].stderr) == ("True\n", "False\n")
+    scripts = (Path(cache.__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'kickoff = "seed_kickoff.cli:run"' in scripts
+
+
 def test_version_imports_nothing_but_the_cli(tmp_path: Path, fresh_env: dict[str, str]) -> None:
     modules = imported_by(["--version"], tmp_path, fresh_env)
     assert loaded(modules, NEVER_ON_THE_SMALL_PATH) == []
@@ -317,9 +350,7 @@ def test_common_word_starts_are_looked_up_as_they_were_searched(key: str) -> Non
 
 
 def test_an_unchanged_index_is_not_parsed_again(tmp_path: Path, fresh_env: dict[str, str]) -> None:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "seed.md").write_text("# Tool\n\nThe tool must parse every file within 10 ms.\n")
+    seeds = one_seed(tmp_path)
     (seeds / "INDEX.md").write_text("# Seeds\n\n- [The tool](seed.md): what it must do\n")
     first = imported_by(["check", str(seeds)], tmp_path, fresh_env)
     second = imported_by(["check", str(seeds)], tmp_path, fresh_env)
@@ -360,9 +391,7 @@ def test_index_refs_from_the_cache_equal_a_fresh_parse(
 def test_an_unchanged_index_front_matter_is_not_parsed_again(
     tmp_path: Path, fresh_env: dict[str, str]
 ) -> None:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "seed.md").write_text("# Tool\n\nThe tool must parse every file within 10 ms.\n")
+    seeds = one_seed(tmp_path)
     (seeds / "INDEX.md").write_text("---\nproject: tides\n---\n# Seeds\n\n- [The tool](seed.md)\n")
     imported_by(["check", str(seeds)], tmp_path, fresh_env)
     second = imported_by(["check", str(seeds)], tmp_path, fresh_env)
