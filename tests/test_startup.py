@@ -253,26 +253,26 @@ def one_seed(tmp_path: Path) -> Path:
 def test_the_command_is_run_and_leaves_main_to_other_callers(
     tmp_path: Path, fresh_env: dict[str, str]
 ) -> None:
-    # run() freezes what start-up made (and, at exit, the rest) away from the garbage
-    # collector; the command prints and exits as main() does, and main() freezes nothing.
+    # launch.run() freezes what start-up made (and, at exit, the rest) away from the garbage
+    # collector; the command prints and exits as cli.main() does, and main() freezes nothing.
     seeds = one_seed(tmp_path)
-    show = "import gc, sys\nfrom seed_kickoff.cli import {0}\ntry:\n    {0}()\nfinally:\n"
+    show = "import gc, sys\nfrom seed_kickoff.{0} import {1}\ntry:\n    {1}()\nfinally:\n"
     show += "    print(gc.get_freeze_count() > 0, file=sys.stderr)\n"
-    done = {
-        name: subprocess.run(
-            [sys.executable, "-c", show.format(name), "check", str(seeds), "--format", "json"],
+    run, main = (
+        subprocess.run(
+            [sys.executable, "-c", show.format(*entry), "check", str(seeds), "--format", "json"],
             cwd=tmp_path,
             env=fresh_env,
             capture_output=True,
             text=True,
         )
-        for name in ("run", "main")
-    }
-    assert done["run"].stdout == done["main"].stdout and '"seeds"' in done["run"].stdout
-    assert done["run"].returncode == done["main"].returncode == 1  # the gate fails
-    assert (done["run"].stderr, done["main"].stderr) == ("True\n", "False\n")
+        for entry in (("launch", "run"), ("cli", "main"))
+    )
+    assert run.stdout == main.stdout and '"seeds"' in run.stdout
+    assert run.returncode == main.returncode == 1  # the gate fails
+    assert (run.stderr, main.stderr) == ("True\n", "False\n")
     scripts = (Path(cache.__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'kickoff = "seed_kickoff.cli:run"' in scripts
+    assert 'kickoff = "seed_kickoff.launch:run"' in scripts
 
 
 def test_version_imports_nothing_but_the_cli(tmp_path: Path, fresh_env: dict[str, str]) -> None:

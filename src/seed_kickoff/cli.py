@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -441,18 +439,3 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_PASS)
-
-
-def run() -> None:
-    """The ``kickoff`` command: ``main()`` in a process of its own.
-
-    What start-up made (click, kickoff's modules, their classes) lives until the process ends, so
-    it is frozen: the garbage collector, which walks every object it tracks in each full pass,
-    never walks those again. At exit, so is what the run made: the collection Python makes on
-    the way out would only free memory the process hands back anyway (nothing kickoff keeps
-    relies on being collected at exit: results, caches and reports are closed or written
-    before). About 25 M instructions of a one-seed check. ``main()`` leaves the collector as it
-    is, for callers in a process of their own (tests)."""
-    gc.freeze()
-    atexit.register(gc.freeze)  # registered first, so it runs after the other exit handlers
-    main()
