@@ -185,6 +185,7 @@ NEVER_ON_THE_SMALL_PATH = (
     "rich",
     "json",
     "hashlib",
+    "pickle",  # results are pickled with _pickle alone (store.py)
     "xml",
     "markdown_it",
     "charset_normalizer",
