@@ -9,6 +9,8 @@ import inspect
 import marshal
 import pickle
 import re
+import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -184,6 +186,7 @@ def test_what_dataclass_refuses_it_refuses_the_same_way(cache_home: Path) -> Non
         lambda sealed, other: ["not", "bytes"],
         lambda sealed, other: cache.seal(sealed[4:]),  # resealed without its text
     ],
+    ids=["damaged", "truncated", "empty", "another-text", "not-bytes", "sealed-without-text"],
 )
 def test_a_damaged_or_planted_entry_is_compiled_again(
     cache_home: Path, monkeypatch: pytest.MonkeyPatch, damage: Callable[[bytes, bytes], Any]
@@ -218,6 +221,7 @@ def test_a_damaged_or_planted_entry_is_compiled_again(
         marshal.dumps(((0, "another python", b"magic"), {})),
         marshal.dumps((records._STAMP, ["not", "a", "dict"])),
     ],
+    ids=["empty", "garbage", "another-python", "not-a-dict"],
 )
 def test_a_damaged_file_is_not_read_and_is_replaced(
     cache_home: Path, monkeypatch: pytest.MonkeyPatch, content: bytes
@@ -254,3 +258,32 @@ def test_without_a_cache_directory_classes_are_made_as_usual(
         assert behaviour(cls, options) == behaviour(plain, options)
     records._store.save()  # nothing to write to, and no error
     assert not list(tmp_path.iterdir())
+
+
+def test_classes_made_in_threads_at_once_are_made_alike(cache_home: Path) -> None:
+    # Each thread puts the hook in and takes it out around its own class: whichever way they
+    # interleave, no class creation fails and each is the plain one's twin.
+    reference = make_classes(dataclasses.dataclass, "Plain")
+    errors: list[BaseException] = []
+
+    def make(thread: int) -> None:
+        try:
+            for round_ in range(5):
+                made = make_classes(records.dataclass, f"Thread{thread}x{round_}x")
+                for options, plain, cls in zip(OPTIONS, reference, made, strict=True):
+                    assert behaviour(cls, options) == behaviour(plain, options)
+        except BaseException as error:  # handed to the test's thread
+            errors.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    try:
+        threads = [threading.Thread(target=make, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert "exec" not in vars(dataclasses)

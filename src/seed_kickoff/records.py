@@ -35,7 +35,7 @@ from seed_kickoff.cache import EntryFile, Stamp, seal, unseal
 _FORMAT = 1
 # What the stored code means: a file written under anything else is not read.
 _STAMP: Stamp = (_FORMAT, sys.version, MAGIC_NUMBER)
-# kickoff's classes need about 60 texts; past this the file starts again from this run's.
+# kickoff's classes need about 120 texts on Python 3.11; past this the file starts again.
 MAX_ENTRIES = 512
 
 _store = EntryFile("records", _STAMP, MAX_ENTRIES)
@@ -51,7 +51,9 @@ def _record(cls: type[Any] | None = None, /, **options: Any) -> Any:
     try:
         return dataclasses.dataclass(cls, **options)
     finally:
-        del dataclasses.exec  # type: ignore[attr-defined]
+        # (pop: a thread that installed it at the same time may have taken it away already; any
+        # class then made without it is made by exec itself, the same class)
+        vars(dataclasses).pop("exec", None)
 
 
 if TYPE_CHECKING:  # type checkers see the real decorator, with all it tells them
