@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+
+from seed_kickoff.cache import EntryFile
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -33,3 +36,25 @@ def make_seeds(tmp_path: Path) -> MakeSeeds:
         return root
 
     return make
+
+
+# A module that keeps compiled code in a cache.EntryFile (``module._store``), as processes see it.
+
+
+def fresh_store(monkeypatch: pytest.MonkeyPatch, module: ModuleType) -> None:
+    """The module's entries as a new process finds them: nothing read or added yet."""
+    old: EntryFile = module._store
+    store = EntryFile(old.family, old.stamp, old.limit, old.usable)
+    monkeypatch.setattr(module, "_store", store)
+
+
+def new_process(monkeypatch: pytest.MonkeyPatch, module: ModuleType) -> None:
+    """What the next run sees: the entries written at exit, nothing in memory."""
+    module._store.save()
+    fresh_store(monkeypatch, module)
+
+
+def store_file(home: Path, module: ModuleType) -> Path:
+    """The module's file in the cache directory ``home``."""
+    (path,) = home.glob(f"{module._store.family}-*.marshal")
+    return path

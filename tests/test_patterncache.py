@@ -12,7 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import fresh_store, new_process, store_file
 from seed_kickoff import patterncache
+from seed_kickoff.cache import EntryFile, read_entries
 from seed_kickoff.rules import load_rules
 from seed_kickoff.scanplan import plan
 
@@ -40,22 +42,8 @@ TEXTS = st.text(alphabet=st.sampled_from(list("aAbcdxyz MUSTNOTmusnot\n-#éEßS�
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh cache directory, and the module's state as in a new process."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(patterncache, "_entries", None)
-    monkeypatch.setattr(patterncache, "_new", {})
-    monkeypatch.setattr(patterncache, "_file", None)
+    fresh_store(monkeypatch, patterncache)
     return tmp_path / "seed-kickoff"
-
-
-def new_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the next run sees: the entries written at exit, nothing in memory."""
-    patterncache.save()
-    monkeypatch.setattr(patterncache, "_entries", None)
-    monkeypatch.setattr(patterncache, "_file", None)
-
-
-def the_file(home: Path) -> Path:
-    (path,) = home.glob("patterns-*.marshal")
-    return path
 
 
 def same_behaviour(ours: re.Pattern[str], theirs: re.Pattern[str], text: str) -> None:
@@ -74,14 +62,14 @@ def test_patterns_from_the_cache_match_as_re_compile_does(
 ) -> None:
     for source, flags in PATTERNS:
         patterncache.compile_pattern(source, flags)
-    new_process(monkeypatch)
-    assert len(patterncache._load()) == len(PATTERNS)
+    new_process(monkeypatch, patterncache)
+    assert len(patterncache._store.entries()) == len(PATTERNS)
     text = (
         "The tool MUST parse 10 ms.\n## Goals\nCafé naïve STRASSE api x-api word word abd xxxyzz\n"
     )
     for source, flags in PATTERNS:
         same_behaviour(patterncache.compile_pattern(source, flags), re.compile(source, flags), text)
-    assert patterncache._new == {}  # every one came from the file
+    assert patterncache._store.new == {}  # every one came from the file
 
 
 def test_bytes_patterns_are_cached_apart_from_str_ones(
@@ -91,15 +79,15 @@ def test_bytes_patterns_are_cached_apart_from_str_ones(
     patterns = [(rb"tool[ \t]*\.[ \t]*kickoff", 0), (rb"^\[tool\]|\btool =", re.M), ("tool", 0)]
     for source, flags in patterns:
         patterncache.compile_pattern(source, flags)
-    new_process(monkeypatch)
-    assert len(patterncache._load()) == len(patterns)
+    new_process(monkeypatch, patterncache)
+    assert len(patterncache._store.entries()) == len(patterns)
     raw = b"[tool]\nkickoff = 1\ntool . kickoff\n"
     for source, flags in patterns[:2]:
         ours, theirs = patterncache.compile_pattern(source, flags), re.compile(source, flags)
         assert ours == theirs and ours.flags == theirs.flags
         assert [m.span() for m in ours.finditer(raw)] == [m.span() for m in theirs.finditer(raw)]
     assert patterncache.compile_pattern("tool").search("a tool")
-    assert patterncache._new == {}  # every one came from the file
+    assert patterncache._store.new == {}  # every one came from the file
 
 
 @given(TEXTS)
@@ -133,9 +121,9 @@ def test_a_damaged_file_is_not_read_and_is_replaced(
 ) -> None:
     source, flags = PATTERNS[0]
     patterncache.compile_pattern(source, flags)
-    new_process(monkeypatch)
-    good = the_file(cache_home).read_bytes()
-    entries = patterncache._read(the_file(cache_home))
+    new_process(monkeypatch, patterncache)
+    good = store_file(cache_home, patterncache).read_bytes()
+    entries = read_entries(store_file(cache_home, patterncache), patterncache._STAMP)
     for damage in (
         b"",
         b"\x00garbage",
@@ -143,12 +131,12 @@ def test_a_damaged_file_is_not_read_and_is_replaced(
         marshal.dumps(["not", "a", "pair"]),
         marshal.dumps((patterncache._STAMP, ["not", "a", "dict"])),
     ):
-        the_file(cache_home).write_bytes(damage)
-        monkeypatch.setattr(patterncache, "_entries", None)
+        store_file(cache_home, patterncache).write_bytes(damage)
+        fresh_store(monkeypatch, patterncache)
         assert patterncache.compile_pattern(source, flags) == re.compile(source, flags)
-        assert patterncache._load() == {}
-        new_process(monkeypatch)  # written again, whole
-        assert patterncache._read(the_file(cache_home)) == entries
+        assert patterncache._store.entries() == {}
+        new_process(monkeypatch, patterncache)  # written again, whole
+        assert read_entries(store_file(cache_home, patterncache), patterncache._STAMP) == entries
 
 
 def test_a_damaged_entry_is_not_used_and_is_replaced(
@@ -160,11 +148,11 @@ def test_a_damaged_entry_is_not_used_and_is_replaced(
     flipped = bytearray(sealed)
     flipped[len(flipped) // 2] ^= 0x10  # the checksum no longer holds
     for damage in (bytes(flipped), sealed[:-3], b"", b"\x00\x00\x00\x00", 42):
-        monkeypatch.setattr(patterncache, "_entries", {key: damage})
-        monkeypatch.setattr(patterncache, "_new", {})
+        fresh_store(monkeypatch, patterncache)
+        monkeypatch.setattr(patterncache._store, "_entries", {key: damage})
         assert patterncache.compile_pattern(source, flags) == re.compile(source, flags)
         # replaced at exit by the right one
-        assert patterncache._open(patterncache._new[key]) == patterncache._open(sealed)
+        assert patterncache._open(patterncache._store.new[key]) == patterncache._open(sealed)
 
 
 def test_an_entry_the_engine_refuses_is_compiled_again(
@@ -173,9 +161,9 @@ def test_an_entry_the_engine_refuses_is_compiled_again(
     source, flags = PATTERNS[3]
     code, *rest = patterncache._entry(source, flags) or ()
     broken = patterncache._seal((b"\xff" * len(code), *rest))  # type: ignore[arg-type]
-    monkeypatch.setattr(patterncache, "_entries", {(source, flags): broken})
+    monkeypatch.setattr(patterncache._store, "_entries", {(source, flags): broken})
     assert patterncache.compile_pattern(source, flags) == re.compile(source, flags)
-    assert patterncache._new[(source, flags)] != broken  # replaced at exit by the right one
+    assert patterncache._store.new[(source, flags)] != broken  # replaced at exit by the right one
 
 
 def test_another_python_never_reads_the_entries(
@@ -184,50 +172,42 @@ def test_another_python_never_reads_the_entries(
     source, flags = PATTERNS[2]
     other = (patterncache._FORMAT, "3.99.0 (another build)", 1, 4)
     # Another Python wrote an entry for the same pattern, code that is not this one's.
-    monkeypatch.setattr(patterncache, "_STAMP", other)
-    key = (source, int(flags))
     wrong = patterncache._seal(patterncache._entry("x", 0))  # type: ignore[arg-type]
-    monkeypatch.setattr(patterncache, "_new", {key: wrong})
-    patterncache._load()
-    patterncache.save()
-    monkeypatch.undo()
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home.parent))
-    monkeypatch.setattr(patterncache, "_entries", None)
-    monkeypatch.setattr(patterncache, "_new", {})
-    monkeypatch.setattr(patterncache, "_file", None)
+    theirs = EntryFile("patterns", other, patterncache.MAX_ENTRIES)
+    theirs.entries()
+    theirs.add((source, int(flags)), wrong)
+    theirs.save()
     assert patterncache.compile_pattern(source, flags) == re.compile(source, flags)
-    mine = patterncache._file
+    mine = patterncache._store.path
     assert mine is not None and not mine.exists()  # its own file, not the other's
     # Even the other's file under this one's name is refused: the stamp inside is checked.
-    (theirs,) = cache_home.glob("patterns-*.marshal")
-    theirs.rename(mine)
-    monkeypatch.setattr(patterncache, "_entries", None)
-    assert patterncache._load() == {}
+    (their_file,) = cache_home.glob("patterns-*.marshal")
+    their_file.rename(mine)
+    fresh_store(monkeypatch, patterncache)
+    assert patterncache._store.entries() == {}
     assert sys.version in repr(patterncache._STAMP)
 
 
 def test_a_bad_pattern_raises_as_re_compile_does(cache_home: Path) -> None:
     with pytest.raises(re.error, match="missing \\)"):
         patterncache.compile_pattern("(unclosed")
-    assert patterncache._new == {}
+    assert patterncache._store.new == {}
 
 
 def test_an_unwritable_cache_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("a file where the cache dir would go")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-    monkeypatch.setattr(patterncache, "_entries", None)
-    monkeypatch.setattr(patterncache, "_new", {})
-    monkeypatch.setattr(patterncache, "_file", None)
+    fresh_store(monkeypatch, patterncache)
     assert patterncache.compile_pattern("a+b", 0) == re.compile("a+b")
-    patterncache.save()  # no error, nothing written
+    patterncache._store.save()  # no error, nothing written
     assert blocked.read_text() == "a file where the cache dir would go"
 
 
 def test_each_entry_carries_its_checksum(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     patterncache.compile_pattern("abc", 0)
-    new_process(monkeypatch)
-    stamp, entries = marshal.loads(the_file(cache_home).read_bytes())
+    new_process(monkeypatch, patterncache)
+    stamp, entries = marshal.loads(store_file(cache_home, patterncache).read_bytes())
     assert stamp == patterncache._STAMP and set(entries) == {("abc", 0)}
     sealed = entries[("abc", 0)]
     assert int.from_bytes(sealed[:4], "little") == zlib.crc32(sealed[4:])

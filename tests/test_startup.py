@@ -6,6 +6,7 @@ the command does not use), which stays true on any machine.
 
 from __future__ import annotations
 
+import gc
 import marshal
 import os
 import re
@@ -18,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seed_kickoff import cache
+from seed_kickoff import cache, launch
 from seed_kickoff.errors import RulePackError
 from seed_kickoff.rules import Rule, builtin_pack_paths, load_pack, load_rules
 
@@ -185,6 +186,7 @@ NEVER_ON_THE_SMALL_PATH = (
     "rich",
     "json",
     "hashlib",
+    "pickle",  # results are pickled with _pickle alone (store.py)
     "xml",
     "markdown_it",
     "charset_normalizer",
@@ -242,6 +244,42 @@ def fresh_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def one_seed(tmp_path: Path) -> Path:
+    """A seeds dir holding one small seed (no INDEX.md)."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "seed.md").write_text("# Tool\n\nThe tool must parse every file within 10 ms.\n")
+    return seeds
+
+
+def test_the_command_is_run_and_leaves_main_to_other_callers(
+    tmp_path: Path, fresh_env: dict[str, str]
+) -> None:
+    # launch.run() freezes what start-up made (and, at exit, the rest) away from the garbage
+    # collector and collects young objects less often; the command prints and exits as
+    # cli.main() does, and main() leaves the collector as it is.
+    seeds = one_seed(tmp_path)
+    show = "import gc, sys\nfrozen = gc.get_freeze_count()  # 3.12 starts with some\n"
+    show += "from seed_kickoff.{0} import {1}\ntry:\n    {1}()\nfinally:\n"
+    show += "    print(gc.get_freeze_count() > frozen, gc.get_threshold()[0], file=sys.stderr)\n"
+    run, main = (
+        subprocess.run(
+            [sys.executable, "-c", show.format(*entry), "check", str(seeds), "--format", "json"],
+            cwd=tmp_path,
+            env=fresh_env,
+            capture_output=True,
+            text=True,
+        )
+        for entry in (("launch", "run"), ("cli", "main"))
+    )
+    assert run.stdout == main.stdout and '"seeds"' in run.stdout
+    assert run.returncode == main.returncode == 1  # the gate fails
+    young = gc.get_threshold()[0]  # this process's: Python's default
+    assert (run.stderr, main.stderr) == (f"True {launch._YOUNG}\n", f"False {young}\n")
+    scripts = (Path(cache.__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'kickoff = "seed_kickoff.launch:run"' in scripts
+
+
 def test_version_imports_nothing_but_the_cli(tmp_path: Path, fresh_env: dict[str, str]) -> None:
     modules = imported_by(["--version"], tmp_path, fresh_env)
     assert loaded(modules, NEVER_ON_THE_SMALL_PATH) == []
@@ -267,13 +305,16 @@ def test_one_small_seed_imports_only_what_it_uses(
     assert loaded(second, NEVER_ON_THE_SMALL_PATH) == []
     # the first run parsed the packs and the shipped plans, so it needed their parsers; no more
     assert loaded(first, NEVER_ON_THE_SMALL_PATH) == ["json", "yaml"]
-    # ...and compiled the patterns the seed called for, which later runs take from the cache
-    (patterns,) = (tmp_path / "xdg-cache" / cache.CACHE_NAME).glob("patterns-*.marshal")
-    written = patterns.stat().st_mtime_ns, patterns.read_bytes()
+    # ...and compiled the patterns the seed called for and the dataclasses' methods, which
+    # later runs take from the cache
+    home = tmp_path / "xdg-cache" / cache.CACHE_NAME
+    compiled = [*home.glob("patterns-*.marshal"), *home.glob("records-*.marshal")]
+    assert len(compiled) == 2
+    written = [(path.stat().st_mtime_ns, path.read_bytes()) for path in compiled]
     imported_by(["check", str(seeds)], tmp_path, fresh_env)
-    assert (patterns.stat().st_mtime_ns, patterns.read_bytes()) == written  # nothing new
+    assert [(path.stat().st_mtime_ns, path.read_bytes()) for path in compiled] == written
     # the Hyperscan translations of the shipped plans are for large runs: never read here
-    assert not list(patterns.parent.glob("prefilters-*"))
+    assert not list(home.glob("prefilters-*"))
 
 
 def test_no_cache_is_made_under_a_home_that_does_not_exist(
@@ -314,9 +355,7 @@ def test_common_word_starts_are_looked_up_as_they_were_searched(key: str) -> Non
 
 
 def test_an_unchanged_index_is_not_parsed_again(tmp_path: Path, fresh_env: dict[str, str]) -> None:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "seed.md").write_text("# Tool\n\nThe tool must parse every file within 10 ms.\n")
+    seeds = one_seed(tmp_path)
     (seeds / "INDEX.md").write_text("# Seeds\n\n- [The tool](seed.md): what it must do\n")
     first = imported_by(["check", str(seeds)], tmp_path, fresh_env)
     second = imported_by(["check", str(seeds)], tmp_path, fresh_env)
@@ -357,9 +396,7 @@ def test_index_refs_from_the_cache_equal_a_fresh_parse(
 def test_an_unchanged_index_front_matter_is_not_parsed_again(
     tmp_path: Path, fresh_env: dict[str, str]
 ) -> None:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "seed.md").write_text("# Tool\n\nThe tool must parse every file within 10 ms.\n")
+    seeds = one_seed(tmp_path)
     (seeds / "INDEX.md").write_text("---\nproject: tides\n---\n# Seeds\n\n- [The tool](seed.md)\n")
     imported_by(["check", str(seeds)], tmp_path, fresh_env)
     second = imported_by(["check", str(seeds)], tmp_path, fresh_env)

@@ -1,4 +1,4 @@
-from seed_kickoff.cli import main
+from seed_kickoff.launch import run
 
 if __name__ == "__main__":
-    main()
+    run()

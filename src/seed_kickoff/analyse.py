@@ -20,12 +20,13 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from seed_kickoff.controls import escape_controls
 from seed_kickoff.model import Document, Signal
 from seed_kickoff.patterncache import compile_pattern
+from seed_kickoff.records import dataclass
 from seed_kickoff.rules import Rule, RuleSet
 from seed_kickoff.scanplan import (
     DIGIT_KEY,

@@ -10,10 +10,12 @@ parsed again.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import marshal
 import os
 import sys
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, AnyStr
@@ -134,6 +136,85 @@ def load_yaml(text: str) -> Any:
 def load_package_yaml(path: Path) -> Any:
     """A YAML file kickoff ships (``packs/*.yaml``), through the cache."""
     return cached_parse(path, path.read_text(encoding="utf-8"), load_yaml)
+
+
+# Files of sealed entries (a checksum, then the entry's bytes), one per exact interpreter build:
+# compiled code of this Python (patterncache.py, records.py). Entries are opened when used, so
+# reading a file checks only the few a run needs. The stamp names the build and the format.
+Stamp = tuple[int | str | bytes, ...]
+
+
+class EntryFile:
+    """The sealed entries of ``family`` for the interpreter build ``stamp`` names (a file per
+    build: two Pythons never take turns overwriting one file): read on first use, the entries
+    this process adds written when it exits, so a run never waits on the disk for them."""
+
+    def __init__(self, family: str, stamp: Stamp, limit: int, usable: bool = True) -> None:
+        self.family, self.stamp, self.limit, self.usable = family, stamp, limit, usable
+        self.path: Path | None = None
+        self.new: dict[Any, bytes] = {}
+        self._entries: dict[Any, bytes] | None = None
+
+    def entries(self) -> dict[Any, bytes]:
+        """The entries in the file (none when there is no cache, or it is damaged)."""
+        if self._entries is None:
+            directory = cache_dir() if self.usable else None
+            if directory is None:
+                self._entries = {}
+            else:
+                tag = zlib.crc32(repr(self.stamp).encode())
+                name = f"{self.family}-{sys.implementation.cache_tag}-{tag:08x}.marshal"
+                self.path = directory / name
+                self._entries = read_entries(self.path, self.stamp)
+        return self._entries
+
+    def get(self, key: object) -> bytes | None:
+        """The sealed entry of ``key``, from the file or added by this process."""
+        return self.entries().get(key) or self.new.get(key)
+
+    def add(self, key: object, sealed: bytes) -> None:
+        """Keep ``sealed`` as ``key``'s entry (written at exit)."""
+        if not self.new and self.path is not None:
+            atexit.register(self.save)
+        self.new[key] = sealed
+
+    def save(self) -> None:
+        """Add this process's entries to the file (what other processes wrote meanwhile is
+        kept; past ``limit`` entries it starts again from these). Never fails."""
+        if not self.new or self.path is None:
+            return
+        entries = dict(read_entries(self.path, self.stamp))
+        if len(entries) + len(self.new) > self.limit:
+            entries = {}
+        entries.update(self.new)
+        self.new.clear()
+        store(self.path, marshal.dumps((self.stamp, entries)))
+
+
+def read_entries(path: Path, stamp: Stamp) -> dict[Any, bytes]:
+    """The entries an ``EntryFile`` stored in ``path`` under ``stamp``, or none."""
+    try:
+        stored, entries = marshal.loads(path.read_bytes())
+        if stored == stamp and isinstance(entries, dict):
+            return entries
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # no file yet, or a damaged one: it is replaced when entries are written
+    return {}
+
+
+def seal(body: bytes, salt: bytes = b"") -> bytes:
+    """``body`` behind a checksum of ``salt`` (what the entry is for) and ``body``."""
+    return zlib.crc32(body, zlib.crc32(salt)).to_bytes(4, "little") + body
+
+
+def unseal(sealed: object, salt: bytes = b"") -> bytes:
+    """The body ``seal(body, salt)`` sealed, or ValueError when ``sealed`` is not that."""
+    if not isinstance(sealed, bytes):
+        raise ValueError("damaged entry")
+    body = sealed[4:]
+    if zlib.crc32(body, zlib.crc32(salt)) != int.from_bytes(sealed[:4], "little"):
+        raise ValueError("damaged entry")
+    return body
 
 
 def store(entry: Path, blob: bytes) -> None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,10 +25,11 @@ from seed_kickoff.model import (
     Verdict,
     Waiver,
 )
+from seed_kickoff.records import dataclass
 from seed_kickoff.repeats import mark_repeats
 from seed_kickoff.rules import RuleSet, load_rules
 from seed_kickoff.sections import mark_empty_sections
-from seed_kickoff.store import SeedStore, pickled
+from seed_kickoff.store import SeedStore, pickle_result, pickled
 
 if TYPE_CHECKING:  # resultcache imports sqlite3 and hashlib: runs of MIN_CACHED_SEEDS and more
     from seed_kickoff.resultcache import ResultCache
@@ -174,7 +174,7 @@ def _judge_one(
             doc = load_bytes(rel, data, format_of(rel), max_bytes)
             result = judge_document(doc, ruleset, listed, topics)
             if cache is not None:
-                blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+                blob = pickle_result(result)
                 entry = (key, blob)
     # INDEX.md's title and the waiver are this run's, never kept: attached now.
     if result.title is None and title is not None:

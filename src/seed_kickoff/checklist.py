@@ -15,13 +15,13 @@ end line, new sections after the last one. Nothing depends on the time: no chang
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from seed_kickoff.atomic import atomic_write_text
 from seed_kickoff.errors import OutputError
 from seed_kickoff.loader import read_whole
 from seed_kickoff.questions import Question, QuestionSection
+from seed_kickoff.records import dataclass
 
 TITLE = "# Questions for the kickoff meeting"
 INTRO = (

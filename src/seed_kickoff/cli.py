@@ -75,6 +75,11 @@ def write_report(write: Callable[[TextOut], object], output: Path | None) -> Non
         raise OutputError(f"cannot write: {err.strerror or err}", str(output)) from None
 
 
+# Every path option's type, one instance (types hold no state): each click.Path() asks gettext
+# for its name, which looks for message catalogues on disk, about 0.3 M instructions a time.
+PATH = click.Path(path_type=Path)
+
+
 def config_options(command: Any) -> Any:
     """--config, --rules and --disable: shared by every command that judges seeds."""
     command = click.option(
@@ -84,13 +89,13 @@ def config_options(command: Any) -> Any:
         "--rules",
         "rule_packs",
         multiple=True,
-        type=click.Path(path_type=Path),
+        type=PATH,
         metavar="FILE",
         help="Load an extra rule pack (repeatable).",
     )(command)
     return click.option(
         "--config",
-        type=click.Path(path_type=Path),
+        type=PATH,
         metavar="FILE",
         help="Settings file (.kickoff.yaml or pyproject.toml) instead of the nearest one.",
     )(command)
@@ -127,7 +132,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("seeds_dir", required=False, type=click.Path(path_type=Path))
+@click.argument("seeds_dir", required=False, type=PATH)
 @click.option(
     "--format",
     "fmt",
@@ -137,14 +142,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
     show_default=True,
     help="Report format.",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@click.option("-o", "--output", type=PATH, help="Write the report to FILE.")
 @click.option("--min-specs", type=click.IntRange(min=0), help="Spec seeds the gate needs [1].")
 @click.option("--count-partial/--no-count-partial", default=None, help="Count partial as spec.")
 @click.option("--max-bytes", type=click.IntRange(min=1), help="Bytes read per seed [5 MB].")
 @click.option(
     "--questions",
     "questions_file",
-    type=click.Path(path_type=Path),
+    type=PATH,
     help="Also write or update the questions checklist FILE.",
 )
 @click.option(
@@ -214,7 +219,7 @@ def check(
 
 
 @cli.command()
-@click.argument("seed", type=click.Path(path_type=Path))
+@click.argument("seed", type=PATH)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @config_options
 def explain(
@@ -257,7 +262,7 @@ def rules_command(
 
 
 @cli.command()
-@click.argument("project_dir", required=False, type=click.Path(path_type=Path), default=".")
+@click.argument("project_dir", required=False, type=PATH, default=".")
 def init(project_dir: Path) -> None:
     """Scaffold seeds/INDEX.md and .kickoff.yaml (never overwriting) and print CI snippets."""
     from seed_kickoff.init import ci_snippets, scaffold
@@ -272,9 +277,9 @@ def init(project_dir: Path) -> None:
 
 
 @cli.command("index")
-@click.argument("seeds_dir", required=False, type=click.Path(path_type=Path))
+@click.argument("seeds_dir", required=False, type=PATH)
 @click.option("--check/--write", "check_only", default=True, help="Validate (default) or update.")
-@click.option("--config", type=click.Path(path_type=Path), metavar="FILE", help="Settings file.")
+@click.option("--config", type=PATH, metavar="FILE", help="Settings file.")
 def index_command(seeds_dir: Path | None, check_only: bool, config: Path | None) -> None:
     """Check that INDEX.md lists every seed, or (--write) list the missing ones in it."""
     from seed_kickoff.config import Overrides, resolve_settings
@@ -299,10 +304,8 @@ def index_command(seeds_dir: Path | None, check_only: bool, config: Path | None)
 
 
 @cli.command()
-@click.argument("seeds_dir", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="Write or update the checklist FILE."
-)
+@click.argument("seeds_dir", required=False, type=PATH)
+@click.option("-o", "--output", type=PATH, help="Write or update the checklist FILE.")
 @click.option("--all", "show_all", is_flag=True, help="Every question, not the top ten a seed.")
 @cache_option
 @config_options
@@ -341,9 +344,9 @@ def questions(
 
 
 @cli.command(name="eval")
-@click.argument("corpus", type=click.Path(path_type=Path))
+@click.argument("corpus", type=PATH)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@click.option("-o", "--output", type=PATH, help="Write the report to FILE.")
 @click.option(
     "--fail-under",
     default="",

@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ from seed_kickoff.index import find_index
 from seed_kickoff.loader import DEFAULT_MAX_BYTES, read_limited, read_whole
 from seed_kickoff.model import VERDICTS, GatePolicy, Waiver
 from seed_kickoff.patterncache import compile_pattern
+from seed_kickoff.records import dataclass
 
 if TYPE_CHECKING:  # the pipeline is imported only when a command runs it
     import yaml

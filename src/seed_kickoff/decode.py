@@ -8,7 +8,9 @@ UTF-8 fails the legacy-encoding detector. Nothing here raises for a file's conte
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from seed_kickoff.records import dataclass
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from seed_kickoff.check import judge_document
@@ -18,6 +18,7 @@ from seed_kickoff.errors import ConfigError, UsageError
 from seed_kickoff.judge import load_model
 from seed_kickoff.loader import DEFAULT_MAX_BYTES, load_seed, read_whole
 from seed_kickoff.model import SeedResult
+from seed_kickoff.records import dataclass
 from seed_kickoff.rules import RuleSet, load_rules
 
 LABELS: tuple[str, ...] = ("spec", "partial", "nonspec")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from seed_kickoff.model import Finding
 from seed_kickoff.patterncache import compile_pattern
+from seed_kickoff.records import dataclass
 
 
 @cache

@@ -8,7 +8,6 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +21,7 @@ from seed_kickoff.front_matter import index_front_matter
 from seed_kickoff.loader import DEFAULT_MAX_BYTES, read_limited, special_kind
 from seed_kickoff.model import Finding, IndexEntry, Level, SeedIndex
 from seed_kickoff.patterncache import compile_pattern
+from seed_kickoff.records import dataclass
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

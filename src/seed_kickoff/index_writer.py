@@ -8,7 +8,7 @@ line endings and a byte-order mark included. Dangling entries are reported, neve
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -22,6 +22,7 @@ from seed_kickoff.front_matter import split_front_matter
 from seed_kickoff.index import INDEX_NAME, find_index, parse_index_refs, read_index
 from seed_kickoff.loader import load_seed, read_whole
 from seed_kickoff.model import Finding
+from seed_kickoff.records import dataclass
 
 _MD = MarkdownIt("commonmark").enable("table")
 _ITEM = re.compile(r"^(\s*)([-*+]|(\d+)([.)]))(\s+)")

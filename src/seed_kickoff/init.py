@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from importlib import resources
 from pathlib import Path
 
@@ -10,6 +10,7 @@ from seed_kickoff.atomic import atomic_write_text
 from seed_kickoff.config import CONFIG_NAME, DEFAULT_SEEDS_DIR
 from seed_kickoff.errors import OutputError
 from seed_kickoff.index import INDEX_NAME
+from seed_kickoff.records import dataclass
 
 # Scaffolded file (relative to the project dir) -> template it is made from.
 SCAFFOLD: tuple[tuple[Path, str], ...] = (

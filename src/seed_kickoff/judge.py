@@ -7,7 +7,6 @@ be explained as sums of rule weights that a person can read in the packs.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -26,6 +25,7 @@ from seed_kickoff.model import (
     Verdict,
 )
 from seed_kickoff.patterncache import compile_pattern
+from seed_kickoff.records import dataclass
 from seed_kickoff.rules import Rule, RuleSet
 
 FALLBACK_GENRE = "document"

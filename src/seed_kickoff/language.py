@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
 
 from seed_kickoff.patterncache import compile_pattern
+from seed_kickoff.records import dataclass
 
 # A sample is enough to tell a language; reading all of a long file would cost time for nothing.
 _SAMPLE_CHARS = 20_000

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal, cast
+
+from seed_kickoff.records import dataclass
 
 Level = Literal["error", "warning"]
 Verdict = Literal["spec", "partial", "non-spec", "unreadable", "unsupported"]

@@ -19,16 +19,13 @@ New entries are written once, when the process exits, so a run never waits on th
 
 from __future__ import annotations
 
-import atexit
 import importlib
 import marshal
 import re
 import sys
-import zlib
-from pathlib import Path
 from typing import Any, AnyStr
 
-from seed_kickoff.cache import cache_dir, store
+from seed_kickoff.cache import EntryFile, seal, unseal
 from seed_kickoff.sre import compiler as _compiler
 from seed_kickoff.sre import parser as _parser
 
@@ -46,11 +43,8 @@ MAX_ENTRIES = 2048
 Entry = tuple[bytes, int, int, dict[str, int], tuple[str | None, ...]]
 # Entries are kept sealed (a checksum, then the marshalled entry) and opened when used: reading
 # the file then makes two objects per pattern, and checks only the few a run uses.
-Key = tuple[str | bytes, int]
 
-_entries: dict[Key, bytes] | None = None  # read from the file on first use
-_new: dict[Key, bytes] = {}  # compiled by this process, written at exit
-_file: Path | None = None  # where this process reads and writes its entries
+_store = EntryFile("patterns", _STAMP, MAX_ENTRIES, usable=_USABLE)
 
 
 def compile_pattern(source: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
@@ -58,7 +52,7 @@ def compile_pattern(source: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
 
     Raises ``re.error`` as ``re.compile`` does."""
     key = (source, int(flags))
-    sealed = _load().get(key) or _new.get(key)
+    sealed = _store.get(key)
     if sealed is not None:
         try:
             return _build(source, _open(sealed))
@@ -67,61 +61,17 @@ def compile_pattern(source: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     pattern = re.compile(source, flags)
     entry = _entry(source, int(flags))
     if entry is not None:
-        if not _new and _file is not None:
-            atexit.register(save)
-        _new[key] = _seal(entry)
+        _store.add(key, _seal(entry))
     return pattern
 
 
-def save() -> None:
-    """Write this process's new entries into the cache file (atomically; failures are silent)."""
-    if not _new or _file is None:
-        return
-    entries = dict(_read(_file))  # what other processes wrote meanwhile is kept
-    if len(entries) + len(_new) > MAX_ENTRIES:
-        entries = {}
-    entries.update(_new)
-    _new.clear()
-    store(_file, marshal.dumps((_STAMP, entries)))
-
-
-def _load() -> dict[Key, bytes]:
-    global _entries, _file
-    if _entries is None:
-        directory = cache_dir()
-        if directory is None or not _USABLE:
-            _entries = {}
-            return _entries
-        # One file per interpreter build: two Pythons never take turns overwriting one file.
-        stamp = zlib.crc32(repr(_STAMP).encode())
-        _file = directory / f"patterns-{sys.implementation.cache_tag}-{stamp:08x}.marshal"
-        _entries = _read(_file)
-    return _entries
-
-
-def _read(path: Path) -> dict[Key, bytes]:
-    try:
-        stamp, entries = marshal.loads(path.read_bytes())
-        if stamp == _STAMP and isinstance(entries, dict):
-            return entries
-    except (OSError, EOFError, ValueError, TypeError):
-        pass  # no file yet, or a damaged one: it is replaced at exit
-    return {}
-
-
 def _seal(entry: Entry) -> bytes:
-    body = marshal.dumps(entry)
-    return zlib.crc32(body).to_bytes(4, "little") + body
+    return seal(marshal.dumps(entry))
 
 
 def _open(sealed: bytes) -> Entry:
     """The entry ``_seal`` made, or ValueError when it is not that."""
-    if not isinstance(sealed, bytes):
-        raise ValueError("damaged entry")
-    body = sealed[4:]
-    if zlib.crc32(body) != int.from_bytes(sealed[:4], "little"):
-        raise ValueError("damaged entry")
-    entry: Entry = marshal.loads(body)
+    entry: Entry = marshal.loads(unseal(sealed))
     return entry
 
 

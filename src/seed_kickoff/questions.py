@@ -8,7 +8,7 @@ with an earlier one (checklist.py). The wording lives in ``packs/questions.yaml`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from seed_kickoff.cache import load_package_yaml
 from seed_kickoff.errors import ConfigError, RulePackError
 from seed_kickoff.judge import load_model
 from seed_kickoff.model import DIMENSIONS, CheckResult, SeedResult, Signal
+from seed_kickoff.records import dataclass
 from seed_kickoff.rules import Rule, RuleSet, load_rules
 
 # Questions shown per section unless every question is asked for (``--all``).

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from seed_kickoff.errors import RulePackError
 from seed_kickoff.loader import read_whole
 from seed_kickoff.model import DIMENSIONS, LineKind
 from seed_kickoff.patterncache import compile_pattern
+from seed_kickoff.records import dataclass
 
 BUILTIN_PACKS = ("spec", "genres", "smells")
 # placeholder: the lines of a section that holds nothing else (sections.py)

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 from seed_kickoff.patterncache import compile_pattern
+from seed_kickoff.records import dataclass
 from seed_kickoff.sre import constants as _c
 from seed_kickoff.sre import parser as _parser
 

@@ -10,12 +10,16 @@ so a store is read-only; ``list(store)`` makes an ordinary list.
 from __future__ import annotations
 
 import io
-import pickle
 from array import array
 from collections.abc import Iterator, Sequence
 from typing import IO, overload
 
 from seed_kickoff.model import SeedResult, SeedSummary
+
+try:  # pickle's own functions, without pickle.py's pure-Python twin of them to import first
+    from _pickle import dumps, loads
+except ImportError:  # a Python without the C module
+    from pickle import dumps, loads
 
 # Pickled seeds kept in memory before they move to a temporary file.
 IN_MEMORY_BYTES = 1 << 20
@@ -86,7 +90,7 @@ class SeedStore(Sequence[SeedResult]):
     def _read(self, index: int) -> SeedResult:
         start = self._offsets[index]
         self._file.seek(start)
-        result: SeedResult = pickle.loads(self._file.read(self._offsets[index + 1] - start))
+        result: SeedResult = loads(self._file.read(self._offsets[index + 1] - start))
         return result
 
     def close(self) -> None:
@@ -110,8 +114,13 @@ def pickled(result: SeedResult, blob: bytes | None = None) -> tuple[SeedSummary,
     """What ``SeedStore.append_pickled`` takes: made where the result is, a worker process say.
     ``blob``, when given, is the result's pickle already (from the results cache)."""
     if blob is None:
-        blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        blob = pickle_result(result)
     return result.summary(), blob
+
+
+def pickle_result(result: SeedResult) -> bytes:
+    """``result``'s pickle, in the newest protocol."""
+    return dumps(result, protocol=-1)
 
 
 def store_of(results: Sequence[SeedResult]) -> SeedStore:

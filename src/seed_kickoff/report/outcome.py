@@ -4,11 +4,11 @@ the line of its strongest evidence, and where the seeds dir sits in the reposito
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from seed_kickoff.model import CheckResult, SeedResult, SeedSummary, Signal
+from seed_kickoff.records import dataclass
 from seed_kickoff.report.text import key_signals
 
 # pass: counted by the gate. waived: a person accepted it (see its waiver). fail: not counted and
