@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from seed_kickoff.loader import _MAX_BLANK_RUN, _shorten_blank_runs, load_bytes, load_seed
+from seed_kickoff.loader import (
+    _MAX_BLANK_RUN,
+    BLANKS,
+    _shorten_blank_runs,
+    _shorten_blank_runs_of,
+    load_bytes,
+    load_seed,
+)
 
 RUNS = (
     "# Title\n\nshort  run\n"
@@ -32,6 +39,16 @@ def test_long_blank_runs_are_cut_on_their_own_lines_only(fmt: str) -> None:
     assert doc.lines == expected
     assert doc.lines[3] == "a" + " " * _MAX_BLANK_RUN + "b" + "\t" * _MAX_BLANK_RUN + "c"
     assert doc.lines[2] == "short  run" and doc.lines[-2] == " " * _MAX_BLANK_RUN + "z"
+
+
+@pytest.mark.parametrize("blank", list(BLANKS))
+def test_a_run_of_any_blank_is_cut(blank: str) -> None:
+    # The run is found through its UTF-8 bytes first: every blank's bytes must count.
+    text = f"# T\n\nx{blank * 40}y\n{'漢' * 40}\u2003z\n"
+    lines = text.split("\n")
+    _shorten_blank_runs_of(lines, text)
+    assert lines == [_shorten_blank_runs(line) for line in text.split("\n")]
+    assert lines[2] == f"x{blank * _MAX_BLANK_RUN}y"
 
 
 def test_long_blank_runs_are_cut_in_html_text() -> None:
