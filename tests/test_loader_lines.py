@@ -14,6 +14,7 @@ from seed_kickoff.loader import (
     _shorten_blank_runs_of,
     load_bytes,
     load_seed,
+    read_limited,
 )
 
 RUNS = (
@@ -91,3 +92,21 @@ def test_front_matter_errors_are_warnings_with_the_parsers_words(
     found = [f for f in doc.findings if f.code == "front-matter"]
     assert len(found) == 1 and found[0].line == line
     assert words in found[0].message and found[0].message.startswith("malformed front matter (")
+
+
+@pytest.mark.parametrize("size", [0, 1, 99, 100, 101, 102, 70_000, 200_000])
+def test_read_limited_reads_at_most_one_byte_past_the_limit(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "seed.txt"
+    data = bytes(i % 251 for i in range(size))
+    path.write_bytes(data)
+    assert read_limited(path, 100) == data[:101]
+    assert read_limited(path, 100_000) == data[:100_001]
+
+
+def test_read_limited_reads_past_a_size_the_file_does_not_tell() -> None:
+    # Files of /proc say they hold 0 bytes; what was read stops at the end, not at the size.
+    status = Path("/proc/self/status")
+    if not status.exists():
+        pytest.skip("no /proc")
+    data = read_limited(status, 1_000_000)
+    assert os.stat(status).st_size == 0 and b"\nPid:" in data and len(data) > 100
