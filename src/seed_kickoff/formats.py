@@ -85,6 +85,9 @@ def _parse_markdown(rel: str, text: str) -> Document:
         end = min(end, n)
         if kind == "code":
             kinds[start:end] = ["code"] * (end - start)
+        elif end - start == 1:  # most blocks (headings, short list items): no list to build
+            if kinds[start] != "blank":
+                kinds[start] = kind
         else:
             # Inner blocks come later and override outer ones: a heading inside a list stays a
             # heading. Blank lines stay blank, except in code.
