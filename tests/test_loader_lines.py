@@ -73,6 +73,28 @@ def test_load_seed_refuses_links_out_of_the_seeds_dir(tmp_path: Path) -> None:
     assert load_seed(seeds, "inside.md").lines[0] == "# Inside"
 
 
+def test_load_seed_follows_links_to_the_seeds_dir_but_not_out_of_it(tmp_path: Path) -> None:
+    seeds, outside = tmp_path / "seeds", tmp_path / "outside"
+    (seeds / "sub").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "secret.md").write_text("# Secret\n", encoding="utf-8")
+    (seeds / "sub" / "inner.md").write_text("# Inner\n", encoding="utf-8")
+    (seeds / "top.md").write_text("# Top\n", encoding="utf-8")
+    os.symlink(outside, seeds / "away")
+    os.symlink(seeds, tmp_path / "alias")  # the seeds dir named through a link
+    assert load_seed(seeds, "away/secret.md").problem == (
+        "unreadable",
+        "leads outside the seeds dir; not read",
+    )
+    for root in (seeds, tmp_path / "alias"):
+        assert load_seed(root, "top.md").lines[0] == "# Top"
+        assert load_seed(root, "sub/inner.md").lines[0] == "# Inner"
+    assert load_seed(seeds, "missing.md").problem == (
+        "unreadable",
+        "cannot be read: No such file or directory",
+    )
+
+
 @pytest.mark.parametrize(
     ("front", "line", "words"),
     [
