@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import MakeSeeds
+import pytest
+
+from conftest import SHARED, MakeSeeds
+from seed_kickoff.formats import _TEXT_LIST, _UNDERLINE, _text_list, _underline
 from seed_kickoff.loader import load_seed
 
 
@@ -128,3 +131,33 @@ def test_nul_and_control_bytes_together_are_binary(make_seeds: MakeSeeds) -> Non
     seeds = make_seeds({"blob.dat": b"\x00\x01binary\xff"})
     doc = load_seed(seeds, "blob.dat")
     assert doc.problem is not None and doc.problem[0] == "unreadable"
+
+
+# The characters _UNDERLINE and _TEXT_LIST name (written out here, not taken from the sets the
+# code checks first), a few they do not, and blanks.
+_LINE_CHARS = [*"=-~^\"'`#*+:._•◦‣()0123456789azAZxé", " ", "\t", "\u3000", "\u00a0"]
+
+
+def test_first_character_tests_agree_with_the_regexes() -> None:
+    # The set look-ups before the regexes must never rule out a line the regex matches.
+    for prefix in ("", "  ", "\t\u3000"):
+        for first in _LINE_CHARS:
+            for second in ["", *_LINE_CHARS]:
+                for tail in ("", " x", "x y", "  ", "==", ". z"):
+                    line = prefix + first + second + tail
+                    stripped = line.strip()
+                    if stripped:
+                        assert _underline(line, stripped) == bool(_UNDERLINE.match(line)), line
+                        assert _text_list(line, stripped) == bool(_TEXT_LIST.match(line)), line
+
+
+def test_first_character_tests_agree_on_the_corpus_lines() -> None:
+    docs = SHARED / "corpus" / "docs"
+    if not docs.is_dir():
+        pytest.skip("no corpus in ../shared")
+    for path in sorted(docs.iterdir()):
+        for line in path.read_text(encoding="utf-8", errors="replace").split("\n"):
+            stripped = line.strip()
+            if stripped:
+                assert _underline(line, stripped) == bool(_UNDERLINE.match(line)), line
+                assert _text_list(line, stripped) == bool(_TEXT_LIST.match(line)), line

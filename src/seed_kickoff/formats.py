@@ -31,6 +31,10 @@ _TEXT_LIST = compile_pattern(r"^\s*(?:[-*•◦‣+]|\(?[0-9]{1,3}[.)]|\(?[a-z][
 _TEXT_NUMBERED_HEADING = compile_pattern(
     r"^(?:[0-9]{1,2}(?:\.[0-9]{1,2})*\.?|[A-Z]\.|Appendix [A-Z]\.?)\s+\S"
 )
+# First characters (after blanks) without which _UNDERLINE or _TEXT_LIST cannot match: most
+# lines start with none of them, and a set look-up costs a fraction of a regex attempt.
+_UNDERLINE_FIRST = frozenset("=-~^\"'`#*+:._")
+_LIST_FIRST = frozenset("-*•◦‣+(0123456789")
 _RST_TABLE_BORDER = compile_pattern(r"^\s*(?:\+[-=+]+\+|=+(?:\s+=+)+)\s*$")
 _RST_DIRECTIVE_CODE = compile_pattern(r"^\s*\.\.\s+(?:code-block|code|sourcecode|highlight)::")
 
@@ -85,6 +89,9 @@ def _parse_markdown(rel: str, text: str) -> Document:
         end = min(end, n)
         if kind == "code":
             kinds[start:end] = ["code"] * (end - start)
+        elif end - start == 1:  # most blocks (headings, short list items): no list to build
+            if kinds[start] != "blank":
+                kinds[start] = kind
         else:
             # Inner blocks come later and override outer ones: a heading inside a list stays a
             # heading. Blank lines stay blank, except in code.
@@ -156,14 +163,14 @@ def _parse_plain(rel: str, text: str, fmt: str) -> Document:
             and not stripped.endswith((".", ",", ";", '"', "”"))
             and len(stripped.split()) <= 10
         )
-        if _UNDERLINE.match(line) and i > 0 and kinds[i - 1] not in ("blank",):
+        if _underline(line, stripped) and i > 0 and kinds[i - 1] != "blank":
             kinds[i - 1] = "heading"
             kinds[i] = "meta"
         elif isolated_short and _TEXT_NUMBERED_HEADING.match(stripped):
             kinds[i] = "heading"  # "1. Introduction" alone between blank lines: RFC-style
         elif stripped.startswith(">"):
             kinds[i] = "quote"
-        elif _TEXT_LIST.match(line):
+        elif _text_list(line, stripped):
             kinds[i] = "list"
         elif line.startswith(("\t", "        ")) and prev_blank is False and kinds[i - 1] == "code":
             kinds[i] = "code"
@@ -173,6 +180,19 @@ def _parse_plain(rel: str, text: str, fmt: str) -> Document:
             kinds[i] = "code"
     title = _first_line(lines, kinds)
     return Document(rel, lines, kinds, fmt, title=title)
+
+
+def _underline(line: str, stripped: str) -> bool:
+    """Whether ``line`` (``stripped``: the line stripped, not empty) is a heading's underline."""
+    return stripped[0] in _UNDERLINE_FIRST and _UNDERLINE.match(line) is not None
+
+
+def _text_list(line: str, stripped: str) -> bool:
+    """Whether ``line`` (``stripped``: the line stripped, not empty) is a list item."""
+    first = stripped[0]
+    if first not in _LIST_FIRST and not ("a" <= first <= "z" and stripped[1:2] in (".", ")")):
+        return False
+    return _TEXT_LIST.match(line) is not None
 
 
 def _parse_rst(rel: str, text: str) -> Document:
@@ -195,14 +215,14 @@ def _parse_rst(rel: str, text: str) -> Document:
         if _RST_TABLE_BORDER.match(line):
             kinds[i] = "table"
             continue
-        if _UNDERLINE.match(line):
+        if _underline(line, stripped):
             kinds[i] = "meta"
             if i > 0 and lines[i - 1].strip() and not _UNDERLINE.match(lines[i - 1]):
                 kinds[i - 1] = "heading"
             continue
         if stripped.startswith("|") or (i > 0 and kinds[i - 1] == "table" and "|" in stripped):
             kinds[i] = "table"
-        elif _TEXT_LIST.match(line):
+        elif _text_list(line, stripped):
             kinds[i] = "list"
         elif stripped.startswith(".. "):
             kinds[i] = "meta"

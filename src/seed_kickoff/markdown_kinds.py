@@ -201,7 +201,12 @@ class _Parser:
         return 1 <= hashes <= 6 and (pos + hashes >= emax or self.src[pos + hashes] in " \t")
 
     def hr(self, line: int) -> bool:
-        return _HR.match(self.src, self.b[line] + self.t[line], self.e[line]) is not None
+        emax = self.e[line]
+        # Most lines starting with '*', '-' or '_' are list items or emphasis: told apart by
+        # their last character without the regex (a rule ends in its marker or a blank).
+        if self.src[emax - 1] not in "*-_ \t":
+            return False
+        return _HR.match(self.src, self.b[line] + self.t[line], emax) is not None
 
     def fence_open(self, line: int) -> tuple[str, int] | None:
         if self.s[line] - self.blk >= 4:
