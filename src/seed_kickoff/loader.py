@@ -66,7 +66,7 @@ def _plain_entry(path: str, rel: str) -> bool:
     """Whether ``rel`` names an entry of the seeds dir itself that is no link: it is then inside
     the dir wherever the dir resolves to. One lstat says so; resolving both paths took five, and
     longer than reading the seed."""
-    if "/" in rel or os.sep in rel:
+    if "/" in rel or os.sep in rel or rel in (os.curdir, os.pardir):
         return False
     try:
         return not stat.S_ISLNK(os.lstat(path).st_mode)
