@@ -959,3 +959,20 @@ def test_control_characters_in_a_seed_never_reach_a_report_as_they_are(
         assert not any(ch in out for ch in "\x1b\x07\x0b\u202e"), fmt
     code, out, _ = invoke(["check", str(seeds)])
     assert "Spec \\x1b]0;pwned\\x07 \\u202etitle" in out  # escaped, so still legible
+
+
+def test_read_seed_refuses_the_dir_and_its_parent(make_seeds: MakeSeeds) -> None:
+    # The index never hands these over; read_seed refuses them anyway, as any caller may.
+    from seed_kickoff.loader import read_seed
+
+    seeds = make_seeds({"a.md": "# A\n"})
+    for rel in ("..", "."):
+        refused = read_seed(seeds, rel)
+        assert isinstance(refused, Document) and refused.problem is not None
+        assert refused.problem[0] == "unreadable"
+    assert "outside the seeds dir" in refused_reason(read_seed(seeds, ".."))
+
+
+def refused_reason(doc: bytes | Document) -> str:
+    assert isinstance(doc, Document) and doc.problem is not None
+    return doc.problem[1]
