@@ -121,7 +121,7 @@ _COMPILE_AFTER = 3_000_000
 _PREFILTER = True
 _WORD = compile_pattern(r"\w+")
 # The kinds of line most of a document is: the prefilter scans the patterns of the rules that read
-# none of them (headings, tables, lists) over those rules' lines alone, a sixth of the text, and
+# none of them (headings, tables, lists) over those rules' lines alone, a fifth of the text, and
 # reports none of the other lines (half of all its reports were those).
 _BULK = frozenset({"text", "code"})
 
