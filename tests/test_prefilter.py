@@ -144,8 +144,27 @@ def test_a_scan_that_fails_leaves_the_text_to_the_plain_scanner(
         def scan(self, *args: object, **kwargs: object) -> None:
             raise hyperscan.ScratchInUseError("error code -10")
 
-    built._database = Busy()
+    built._databases = [(None, Busy())]
     assert built.lines("ok") is None
+
+
+def test_a_scoped_pattern_is_scanned_over_the_lines_of_its_scope(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It reports lines of its scope only, by their place in the whole text."""
+    pytest.importorskip("hyperscan")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    headings = frozenset({"heading"})
+    patterns = [translate("ok", re.M), translate("ok$", re.M), translate("^#", re.M)]
+    built = prefilter.build(patterns, scopes=[None, headings, headings])
+    assert built is not None
+    rows = ["ok", "# ok", "not ok", "# ok here", "#"]
+    kinds = ["text", "heading", "text", "heading", "text"]
+
+    def in_scope(scope: frozenset[str]) -> list[int]:
+        return [i for i, kind in enumerate(kinds) if kind in scope]
+
+    assert built.lines("\n".join(rows), rows, in_scope) == {0: [0, 1, 2, 3], 1: [1], 2: [1, 3]}
 
 
 def test_no_prefilter_when_hyperscan_compiles_nothing(

@@ -12,8 +12,8 @@ the original matches within a line (a superset; ``re`` decides):
 - every character class becomes the explicit set of bytes that Python's class matches, plus the
   placeholder bytes of the non-ASCII characters it may match;
 - lookarounds are dropped, back-references match anything on the line;
-- nothing matches a newline, and each pattern is followed by ``[^\\n]*$``: a pattern is reported
-  at most once per line, at the line's end.
+- nothing matches a newline, and each pattern is followed by ``[^\\n]*$`` (by ``$`` alone when
+  it ends with ``$``): a pattern is reported at most once per line, at the line's end.
 
 Texts holding a character whose case partner is ASCII (Kelvin sign, long s, dotless i: ``re``
 matches them case-insensitively against ASCII letters) are left to the plain scanner, as is
@@ -26,7 +26,7 @@ import codecs
 import hashlib
 import marshal
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from seed_kickoff.cache import read_blob, write_blob
@@ -122,8 +122,12 @@ def translate(source: str, flags: int, lowered: bool = False) -> str:
         raise Untranslatable(str(error)) from error
     if tree.state.flags & (re.ASCII | re.LOCALE):
         raise Untranslatable("ASCII or LOCALE classes: not what the placeholders stand for")
-    body = _items(list(tree.data), tree.state.flags, lowered)
-    return f"(?:{body})[^\\n]*$"
+    items, end = list(tree.data), "[^\\n]*$"
+    if items and items[-1][0] is _c.AT and "END" in str(items[-1][1]):
+        # The match ends the line: Hyperscan's own "$" checks that, and the pattern no longer
+        # runs on to the end of every line it starts on (a scan about a tenth cheaper).
+        items, end = items[:-1], "$"
+    return f"(?:{_items(items, tree.state.flags, lowered)}){end}"
 
 
 def _items(items: list[tuple[Any, Any]], flags: int, fold: bool) -> str:
@@ -249,44 +253,81 @@ def _class_text(members: set[int]) -> str:
 
 
 class Prefilter:
-    """A Hyperscan database of a rule set's patterns, each pattern known by its slot (index)."""
+    """Hyperscan databases of a rule set's patterns, each pattern known by its slot (index): one
+    over the whole text, and one over the lines of each narrow scope (see ``build``)."""
 
-    def __init__(self, database: Any, unfiltered: frozenset[int], error: type[Exception]):
-        self._database = database
+    def __init__(
+        self,
+        databases: list[tuple[frozenset[str] | None, Any]],
+        unfiltered: frozenset[int],
+        error: type[Exception],
+    ):
+        self._databases = databases  # (the kinds of line it reads, None: all; the database)
         self.unfiltered = unfiltered  # slots whose every line is a candidate
         self._error = error  # what Hyperscan raises
 
-    def lines(self, text: str) -> dict[int, list[int]] | None:
+    def lines(
+        self,
+        text: str,
+        rows: Sequence[str] = (),
+        in_scope: Callable[[frozenset[str]], list[int]] | None = None,
+    ) -> dict[int, list[int]] | None:
         """Slot -> the 0-based lines its pattern may match (ascending), for slots with any; None
-        when the text must be scanned the plain way."""
+        when the text must be scanned the plain way. ``text`` is ``rows`` joined by newlines;
+        ``in_scope`` gives the indices of the rows of the kinds given (needed by a prefilter
+        built with scopes)."""
         encoded = encode(text)
         if encoded is None:
             return None
+        lines: dict[int, list[int]] = {}
+        for kinds, database in self._databases:
+            if kinds is None:
+                if not self._scan(database, encoded, lines, None):
+                    return None
+                continue
+            assert in_scope is not None
+            indices = in_scope(kinds)
+            if indices:
+                # the text encoded, so are its lines
+                part = encode("\n".join([rows[i] for i in indices])) or b""
+                if not self._scan(database, part, lines, indices):
+                    return None
+        return lines
+
+    def _scan(
+        self,
+        database: Any,
+        encoded: bytes,
+        lines: dict[int, list[int]],
+        indices: list[int] | None,
+    ) -> bool:
+        """Adds to ``lines`` the lines ``database`` reports in ``encoded`` (the rows ``indices``
+        names, joined; None: the whole text); false if the scan failed."""
         found: list[tuple[int, int]] = []
         add = found.append
 
         def on_match(slot: int, _start: int, end: int, _flags: int, _context: object) -> None:
             add((end, slot))
 
-        if self._database is not None:
+        if database is not None:
             try:
-                self._database.scan(encoded, match_event_handler=on_match)
+                database.scan(encoded, match_event_handler=on_match)
             except self._error:  # its scratch space in use: a library caller's second thread
-                return None
+                return False
         found.sort()
-        lines: dict[int, list[int]] = {}
         count = encoded.count
         line = last = 0
         for end, slot in found:  # each report ends its line: its "\n" or the end of the text
             if end != last:
                 line += count(b"\n", last, end)
                 last = end
+            row = line if indices is None else indices[line]
             at = lines.get(slot)
             if at is None:
-                lines[slot] = [line]
+                lines[slot] = [row]
             else:
-                at.append(line)
-        return lines
+                at.append(row)
+        return True
 
 
 def available() -> bool:
@@ -298,24 +339,36 @@ def available() -> bool:
     return True
 
 
-def build(patterns: Sequence[str | None], compile_database: bool = True) -> Prefilter | None:
+def build(
+    patterns: Sequence[str | None],
+    compile_database: bool = True,
+    scopes: Sequence[frozenset[str] | None] = (),
+) -> Prefilter | None:
     """The prefilter of Hyperscan patterns (``translate``'s; None: search every line), their
-    slots being their positions. None without Hyperscan, or when the database is not in the
-    per-user cache and ``compile_database`` is false (compiling takes a second or two)."""
+    slots being their positions. A pattern given a scope (the kinds of line its rule reads; None
+    or none given: the whole text) is in a database that scans only the lines of that scope,
+    joined: it reports no line out of it, and reads a fraction of the text. None without
+    Hyperscan, or when a database is not in the per-user cache and ``compile_database`` is
+    false (compiling takes a second or two)."""
     try:
         import hyperscan
     except ImportError:
         return None
-    chosen = [(slot, source) for slot, source in enumerate(patterns) if source is not None]
+    groups: dict[frozenset[str] | None, list[tuple[int, str]]] = {None: []}
+    for slot, source in enumerate(patterns):
+        if source is not None:
+            scope = scopes[slot] if slot < len(scopes) else None
+            groups.setdefault(scope, []).append((slot, source))
     try:
-        found = _database(hyperscan, chosen, compile_database)
+        found = _databases(hyperscan, list(groups.values()), compile_database)
     except hyperscan.error:  # this CPU or platform is one Hyperscan cannot run on
         return None
-    if found is None or (found[0] is None and chosen):
+    if found is None or (all(database is None for database, _ in found) and any(groups.values())):
         return None  # not compiled yet, or nothing compiled: the trie does better than no filter
-    database, refused = found
     unfiltered = {slot for slot, source in enumerate(patterns) if source is None}
-    return Prefilter(database, frozenset(unfiltered.union(refused)), hyperscan.error)
+    unfiltered.update(slot for _, refused in found for slot in refused)
+    databases = [(scope, db) for scope, (db, _) in zip(groups, found, strict=True)]
+    return Prefilter(databases, frozenset(unfiltered), hyperscan.error)
 
 
 # No HS_FLAG_PREFILTER: the translations use nothing Hyperscan lacks, and scans run about a
@@ -323,22 +376,25 @@ def build(patterns: Sequence[str | None], compile_database: bool = True) -> Pref
 _FLAGS_NAMES = ("HS_FLAG_MULTILINE", "HS_FLAG_ALLOWEMPTY")
 
 
-def _database(
-    hyperscan: Any, chosen: list[tuple[int, str]], may_compile: bool
-) -> tuple[Any, tuple[int, ...]] | None:
-    """A block-mode database and the slots Hyperscan refused: from the per-user cache (the same
-    patterns, the same Hyperscan; loading takes a few milliseconds), else compiled and stored
-    there if ``may_compile``, else None."""
+def _databases(
+    hyperscan: Any, groups: list[list[tuple[int, str]]], may_compile: bool
+) -> list[tuple[Any, tuple[int, ...]]] | None:
+    """Per group of patterns, a block-mode database (None: no pattern) and the slots Hyperscan
+    refused: from the per-user cache, one entry for them all (the same patterns, the same
+    Hyperscan; loading takes a few milliseconds), else compiled and stored there if
+    ``may_compile``, else None."""
     version = getattr(hyperscan, "__version__", "?")
-    name = "prefilter-" + hashlib.sha256(repr((version, chosen)).encode()).hexdigest()[:24]
+    name = "prefilter-" + hashlib.sha256(repr((version, groups)).encode()).hexdigest()[:24]
 
-    def load(blob: bytes) -> tuple[Any, tuple[int, ...]]:
-        data, refused = marshal.loads(blob)
-        if not data:
-            return None, refused
-        database = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
-        database.scratch = hyperscan.Scratch(database)  # a loaded database comes without one
-        return database, refused
+    def load(blob: bytes) -> list[tuple[Any, tuple[int, ...]]]:
+        loaded = []
+        for data, refused in marshal.loads(blob):
+            database = None
+            if data:
+                database = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
+                database.scratch = hyperscan.Scratch(database)  # loaded without one
+            loaded.append((database, refused))
+        return loaded
 
     stored = read_blob(name)
     if stored is not None:
@@ -348,6 +404,13 @@ def _database(
             pass  # damaged, or built by another CPU's Hyperscan (a shared home): compile anew
     if not may_compile:
         return None
+    blob = marshal.dumps([_compiled(hyperscan, chosen) for chosen in groups])
+    write_blob(name, blob)
+    return load(blob)
+
+
+def _compiled(hyperscan: Any, chosen: list[tuple[int, str]]) -> tuple[bytes, tuple[int, ...]]:
+    """The serialised database of ``chosen`` (empty: none) and the slots Hyperscan refused."""
     database = _compile(hyperscan, chosen)
     refused: tuple[int, ...] = ()
     if database is None:  # one pattern spoils the lot: find it, and run it the plain way
@@ -355,9 +418,7 @@ def _database(
             slot for slot, text in chosen if _compile(hyperscan, [(slot, text)]) is None
         )
         database = _compile(hyperscan, [item for item in chosen if item[0] not in refused])
-    blob = marshal.dumps((hyperscan.dumpb(database) if database is not None else b"", refused))
-    write_blob(name, blob)
-    return load(blob)
+    return hyperscan.dumpb(database) if database is not None else b"", refused
 
 
 def _compile(hyperscan: Any, chosen: list[tuple[int, str]]) -> Any | None:
