@@ -11,6 +11,7 @@ occurrence keeps its evidence.
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import compress
 
 from seed_kickoff.model import Document, Finding, LineKind
 
@@ -25,8 +26,9 @@ _WARN_MIN = 5
 def mark_repeats(doc: Document) -> Document:
     """The document with each repeat of an earlier prose line made ``blank``, and a warning when
     repeats are a large share of it; the document itself when nothing repeats."""
-    long_lines = [line for line in doc.lines if len(line) >= MIN_CHARS]
-    if len(set(long_lines)) == len(long_lines):  # most seeds: no line twice, decided in C
+    # Most seeds hold no long line twice, which C-level maps tell without a loop of ours.
+    long_lines = list(compress(doc.lines, map(MIN_CHARS.__le__, map(len, doc.lines))))
+    if len(set(long_lines)) == len(long_lines):
         return doc
     kinds = list(doc.kinds)
     seen: set[str] = set()
@@ -35,16 +37,15 @@ def mark_repeats(doc: Document) -> Document:
     for i, line in enumerate(doc.lines):
         if kinds[i] not in _PROSE:
             continue
-        text = line.strip()
-        if len(text) < MIN_CHARS:
+        if len(line) < MIN_CHARS:
             continue
         prose += 1
-        if text in seen:
+        if line in seen:
             kinds[i] = "blank"
             repeats += 1
             first_repeat = first_repeat or i + 1
         else:
-            seen.add(text)
+            seen.add(line)
     if not repeats:
         return doc
     findings = list(doc.findings)

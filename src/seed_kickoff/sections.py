@@ -143,8 +143,9 @@ def empty_sections(doc: Document) -> tuple[list[tuple[int, int]], list[int]]:
         return [], []
     tables = _placeholder_tables(lines, kinds) if "table" in kinds else []
     empty_rows = set(tables)
-    # A "heading" that is itself a placeholder (plain text takes a lone "TBD" for one) is content.
-    headings = [i for i in _indices(kinds, "heading") if not is_placeholder(lines[i])]
+    headings = list(_indices(kinds, "heading"))
+    if doc.format != "markdown":  # plain text takes a lone "TBD" for a heading: it is content
+        headings = [i for i in headings if not is_placeholder(lines[i])]
     levels = _levels(doc, headings)
     empty: dict[int, bool] = {}
     ends: dict[int, int] = {}  # each heading's section ends before this line
@@ -163,10 +164,11 @@ def empty_sections(doc: Document) -> tuple[list[tuple[int, int]], list[int]]:
             if not _below(levels[headings[later]], level):
                 end = headings[later]
                 break
-        empty[i] = not any(
-            kinds[j] in _CONTENT and j not in empty_rows and not is_placeholder(lines[j])
-            for j in range(i + 1, end)
-        )
+        empty[i] = True
+        for j in range(i + 1, end):
+            if kinds[j] in _CONTENT and j not in empty_rows and not is_placeholder(lines[j]):
+                empty[i] = False
+                break
         ends[i] = end
     return [(i, ends[i]) for i in headings if empty[i]], tables
 
