@@ -27,17 +27,16 @@ def mark_repeats(doc: Document) -> Document:
     """The document with each repeat of an earlier prose line made ``blank``, and a warning when
     repeats are a large share of it; the document itself when nothing repeats."""
     # Most seeds hold no long line twice, which C-level maps tell without a loop of ours.
-    long_lines = list(compress(doc.lines, map(MIN_CHARS.__le__, map(len, doc.lines))))
-    if len(set(long_lines)) == len(long_lines):
+    texts = list(map(str.strip, doc.lines))  # what each line says, not its indent
+    long_texts = list(compress(texts, map(MIN_CHARS.__le__, map(len, texts))))
+    if len(set(long_texts)) == len(long_texts):
         return doc
     kinds = list(doc.kinds)
     seen: set[str] = set()
     prose = repeats = 0
     first_repeat = 0
-    for i, line in enumerate(doc.lines):
-        if kinds[i] not in _PROSE:
-            continue
-        if len(line) < MIN_CHARS:
+    for i, line in enumerate(texts):
+        if kinds[i] not in _PROSE or len(line) < MIN_CHARS:
             continue
         prose += 1
         if line in seen:

@@ -143,9 +143,8 @@ def empty_sections(doc: Document) -> tuple[list[tuple[int, int]], list[int]]:
         return [], []
     tables = _placeholder_tables(lines, kinds) if "table" in kinds else []
     empty_rows = set(tables)
-    headings = list(_indices(kinds, "heading"))
-    if doc.format != "markdown":  # plain text takes a lone "TBD" for a heading: it is content
-        headings = [i for i in headings if not is_placeholder(lines[i])]
+    # A "heading" that is itself a placeholder (plain text takes a lone "TBD" for one) is content.
+    headings = [i for i in _indices(kinds, "heading") if not is_placeholder(lines[i])]
     levels = _levels(doc, headings)
     empty: dict[int, bool] = {}
     ends: dict[int, int] = {}  # each heading's section ends before this line
