@@ -195,6 +195,16 @@ def test_a_table_with_only_empty_rows_is_no_evidence() -> None:
     assert empty_sections(doc) == ([], [])
 
 
+def test_an_html_table_with_rows_on_lines_of_their_own_is_content() -> None:
+    # The <tr> lines between the rows hold no text: each row stands alone, no table's header.
+    rows = "".join(
+        f"<tr>\n<td>{name}</td><td>{kind}</td>\n</tr>\n"
+        for name, kind in [("Field", "Type"), ("sku", "string"), ("quantity", "integer")]
+    )
+    page = f"<h1>Inventory</h1>\n<h2>Data model</h2>\n<table>\n{rows}</table>\n"
+    assert empty_sections(load_bytes("t.html", page.encode(), "html")) == ([], [])
+
+
 def test_lines_and_line_numbers_are_kept() -> None:
     doc = load_bytes("t.md", TEMPLATE.encode(), "markdown")
     marked = mark_empty_sections(doc)

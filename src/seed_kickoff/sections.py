@@ -118,7 +118,11 @@ def _placeholder_tables(lines: list[str], kinds: list[LineKind]) -> list[int]:
         while end < len(kinds) and kinds[end] == "table":
             end += 1
         rows = [j for j in range(start, end) if _TABLE_RULE.match(lines[j]) is None]
-        if rows and all(is_placeholder(lines[j]) for j in rows[1:]):
+        # One row alone, with no rule under it, is no table's header: an HTML table's rows stand
+        # apart, between the lines of their <tr> tags.
+        if (len(rows) > 1 or end - start > len(rows)) and all(
+            is_placeholder(lines[j]) for j in rows[1:]
+        ):
             headers.append(rows[0])
     return headers
 
