@@ -183,3 +183,23 @@ def test_technical_prose_about_a_system_is_no_spec(name: str, genre: str) -> Non
     result = judged(name)
     assert result.verdict != "spec"
     assert result.judgement.genre == genre
+
+
+def test_a_design_docs_component_responsibilities_are_no_job_advert() -> None:
+    # Each component's "Responsibilities" (and a proposal's "Benefits") is a design doc's form.
+    parts = "".join(
+        f"### {name}\n#### Responsibilities\n- {duty}\n\n"
+        for name, duty in [
+            ("Scheduler", "Starts a backup at 02:00 local time; skips it on battery."),
+            ("Uploader", "Uploads changed files over SFTP and resumes an interrupted upload."),
+            ("Reporter", "Emails the admin a summary each morning."),
+        ]
+    )
+    text = (
+        "# Backup agent\n\n## Goal\nWe need a backup agent that copies each laptop's home folder"
+        f" to the office NAS every night.\n\n## Components\n\n{parts}## Benefits\nNo more lost"
+        " work.\n\n## Platform\nRuns on Windows 11 and macOS 14.\n"
+    )
+    result = judged("backup.md", text)
+    assert "job-posting" not in result.judgement.genre_scores
+    assert result.verdict == "partial"
