@@ -16,6 +16,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -959,3 +960,11 @@ def test_control_characters_in_a_seed_never_reach_a_report_as_they_are(
         assert not any(ch in out for ch in "\x1b\x07\x0b\u202e"), fmt
     code, out, _ = invoke(["check", str(seeds)])
     assert "Spec \\x1b]0;pwned\\x07 \\u202etitle" in out  # escaped, so still legible
+
+
+def test_a_long_line_that_starts_like_a_rust_function_is_judged_in_linear_time() -> None:
+    # code.statements' "fn NAME ... {": the name and what follows it once shared one run.
+    doc = load_bytes("long.txt", ("pub fn " + "x" * 50_000 + "\n").encode(), "text")
+    start = time.perf_counter()
+    assert judged(doc).verdict == "non-spec"
+    assert time.perf_counter() - start < 1.0
