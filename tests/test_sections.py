@@ -205,6 +205,13 @@ def test_an_html_table_with_rows_on_lines_of_their_own_is_content() -> None:
     assert empty_sections(load_bytes("t.html", page.encode(), "html")) == ([], [])
 
 
+def test_a_table_of_rules_alone_has_no_header() -> None:
+    # reStructuredText reads a "+++++" underline as a grid table's border: a table with no row.
+    doc = load_bytes("r.rst", b"Goals\n+++++\n\nTBD\n", "rst")
+    assert doc.kinds[1] == "table"
+    assert empty_sections(doc) == ([], [])
+
+
 def test_lines_and_line_numbers_are_kept() -> None:
     doc = load_bytes("t.md", TEMPLATE.encode(), "markdown")
     marked = mark_empty_sections(doc)

@@ -120,8 +120,10 @@ def _placeholder_tables(lines: list[str], kinds: list[LineKind]) -> list[int]:
         rows = [j for j in range(start, end) if _TABLE_RULE.match(lines[j]) is None]
         # One row alone, with no rule under it, is no table's header: an HTML table's rows stand
         # apart, between the lines of their <tr> tags.
-        if (len(rows) > 1 or end - start > len(rows)) and all(
-            is_placeholder(lines[j]) for j in rows[1:]
+        if (
+            rows
+            and (len(rows) > 1 or end - start > len(rows))
+            and all(is_placeholder(lines[j]) for j in rows[1:])
         ):
             headers.append(rows[0])
     return headers
