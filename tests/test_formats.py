@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from conftest import MakeSeeds
-from seed_kickoff.loader import load_seed
+from seed_kickoff.loader import load_bytes, load_seed
 
 
 def test_markdown_front_matter_title_source_and_kinds(make_seeds: MakeSeeds) -> None:
@@ -72,6 +73,33 @@ def test_hidden_html_elements_are_not_visible_text(make_seeds: MakeSeeds) -> Non
     )
     doc = load_seed(seeds, "h.html")
     assert [line for line in doc.lines if line] == ["Shown.", "Also shown.", "After."]
+
+
+def test_a_hidden_element_left_unclosed_hides_itself_alone() -> None:
+    # HTML lets </li>, </p>, </tr>, </td> be left out: the next item or block closes them.
+    page = (
+        "<ul><li hidden>Old item<li>The system shall export CSV.\n<li>It runs on Linux.</ul>\n"
+        "<p hidden>Draft note\n<h2>Requirements</h2>\n<p>Each user can log in.\n"
+        "<table><tr hidden><td>old<tr><td>sku<td>string</table>\n"
+        "<dl><dt hidden>x<dd>A term's meaning.</dl>\n"
+    )
+    doc = load_bytes("u.html", page.encode(), "html")
+    assert [line for line in doc.lines if line] == [
+        "The system shall export CSV.",
+        "It runs on Linux.",
+        "Requirements",
+        "Each user can log in.",
+        "sku string",
+        "A term's meaning.",
+    ]
+    assert doc.kinds[:5] == ["list", "list", "blank", "heading", "text"]
+
+
+def test_deep_html_with_stray_end_tags_is_read_in_linear_time() -> None:
+    page = "<div>" * 50_000 + "</span>" * 50_000 + "<b>x</b>" * 50_000
+    start = time.perf_counter()
+    assert load_bytes("d.html", page.encode(), "html").lines[0].startswith("x x")
+    assert time.perf_counter() - start < 3.0
 
 
 def test_rst_headings_and_literal_blocks(make_seeds: MakeSeeds) -> None:
