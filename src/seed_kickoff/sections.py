@@ -30,9 +30,11 @@ from seed_kickoff.patterncache import compile_pattern
 _PLACEHOLDER = compile_pattern(
     (
         r"(?:\w[\w .#/-]{0,40}:\s*)?[\[(<{]*(?:TBD|TBA|TBC|TODO|FIXME|XXX|WIP|N/A|n/a)"
-        r"(?:<END>|\s*[:(\]>}–—-])"
+        r"(?:<END>|\s*[:(\]>}–—]|\s+-)"  # not "XXX-large", "TODO-app"
         r"|(?i:to be (?:determined|defined|decided|confirmed|written|added|completed|done)\b"
-        r"|coming soon\b|lorem ipsum\b|fill (?:this|me|in)\b|placeholder\b|insert\b.*\bhere\b)"
+        r"|coming soon\b|lorem ipsum\b|fill (?:this|me|in)\b"
+        # alone, not "Placeholder text reads ..." or "Insert ... fails; ... here"
+        r"|placeholder(?:<END>|\s+for\b)|insert\b[^.;]*\bhere<END>)"
         # (a space inside, looked for ahead: two runs around it would backtrack quadratically)
         r"|\[(?=[^\]]* )[^\[\]:/]*\]<END>|<(?=[^>]* )[^<>:/]*><END>|\{\{[\s\w.-]*\}\}<END>"
     ).replace("<END>", r"[\s*_~`.:;!]*$")  # then only closing emphasis and punctuation
