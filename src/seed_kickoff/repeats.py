@@ -25,7 +25,8 @@ _WARN_MIN = 5
 def mark_repeats(doc: Document) -> Document:
     """The document with each repeat of an earlier prose line made ``blank``, and a warning when
     repeats are a large share of it; the document itself when nothing repeats."""
-    long_lines = [line for line in doc.lines if len(line) >= MIN_CHARS]
+    # Stripped as below: a repeat indented differently is found whatever else repeats.
+    long_lines = [line for line in map(str.strip, doc.lines) if len(line) >= MIN_CHARS]
     if len(set(long_lines)) == len(long_lines):  # most seeds: no line twice, decided in C
         return doc
     kinds = list(doc.kinds)
