@@ -203,3 +203,19 @@ def test_a_design_docs_component_responsibilities_are_no_job_advert() -> None:
     result = judged("backup.md", text)
     assert "job-posting" not in result.judgement.genre_scores
     assert result.verdict == "partial"
+
+
+def test_a_prds_sections_and_votes_are_no_postmortem_q_and_a_or_cv() -> None:
+    # "Objective", "Impact", "Timeline", "Detection", "Resolution" head PRDs and design docs too,
+    # and a voting feature counts votes: none is a postmortem's, a Q&A page's or a CV's form.
+    text = (
+        "# PRD: Team voting for the retro board\n\n## Objective\nLet a team vote on retro cards so"
+        " the top items get discussed first.\n\n## Users\nTeam members can add cards; the"
+        " facilitator can start and close a vote.\n\n## Requirements\n- Each member has 3 votes"
+        " per retro and can put up to 2 votes on one card.\n- The board updates for every member"
+        " within 1 second.\n\n## Impact\nShorter retros.\n\n## Timeline\n- Beta in March.\n\n"
+        "## Detection\nDuplicate cards are detected by comparing titles.\n\n## Resolution\nWhen"
+        " two facilitators close a vote at once, the first close wins.\n"
+    )
+    scores = judged("prd.md", text).judgement.genre_scores
+    assert not {"report", "how-to", "resume"} & set(scores)
