@@ -185,7 +185,7 @@ def test_technical_prose_about_a_system_is_no_spec(name: str, genre: str) -> Non
     assert result.judgement.genre == genre
 
 
-def test_a_design_docs_component_responsibilities_are_no_job_advert() -> None:
+def test_a_design_docs_responsibilities_and_see_also_are_no_job_advert_or_article() -> None:
     # Each component's "Responsibilities" (and a proposal's "Benefits") is a design doc's form.
     parts = "".join(
         f"### {name}\n#### Responsibilities\n- {duty}\n\n"
@@ -203,6 +203,10 @@ def test_a_design_docs_component_responsibilities_are_no_job_advert() -> None:
     result = judged("backup.md", text)
     assert "job-posting" not in result.judgement.genre_scores
     assert result.verdict == "partial"
+    # Nor is a link to the docs it builds on an encyclopedia's apparatus.
+    also = judged("backup.md", text + "\n## See also\n- The NAS admin guide.\n")
+    assert "encyclopedia" not in also.judgement.genre_scores
+    assert also.verdict == "partial"
 
 
 def test_a_prds_sections_and_votes_are_no_postmortem_q_and_a_or_cv() -> None:
