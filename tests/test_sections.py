@@ -193,6 +193,17 @@ def test_levels_from_setext_underlines_and_numbering() -> None:
     assert empty_headings("n.txt", numbered) == [9]
 
 
+def test_short_numbered_lines_of_plain_text_are_content_not_empty_headings() -> None:
+    # Plain text takes each short line standing alone for a heading: with nothing under them
+    # they are a list of requirements, not a template's empty sections.
+    text = (
+        "TIDE LOGGER SPEC\n\nREQUIREMENTS\n\n1. Read the gauge over RS-232 at 9600 baud\n\n"
+        "2. Store readings in SQLite\n\n3. Serve the last 24 hours as JSON over HTTP\n"
+    )
+    assert empty_headings("r.txt", text) == []
+    assert empty_headings("r.txt", text + "\n4. Acceptance\n\nTBD\n") == [11]
+
+
 def test_a_table_with_only_empty_rows_is_no_evidence() -> None:
     table = "| Field | Type | Description |\n|---|---|---|\n|  |  |  |\n| TBD | | |\n"
     doc = mark_empty_sections(load_bytes("t.md", ("# Data\n\n" + table).encode(), "markdown"))

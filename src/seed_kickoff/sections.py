@@ -12,7 +12,9 @@ A section runs from its heading to the next heading of the same or a higher leve
 from the source (``#`` marks and setext underlines in Markdown, the order in which underline
 characters first appear in reStructuredText and plain text, numbering such as ``2.1``); where a
 heading's level cannot be told (HTML, plain text without numbering), its section ends at the next
-heading, and a heading followed directly by another is taken as a parent, never as empty.
+heading, and a heading followed directly by another is taken as a parent, never as empty. Plain
+text's headings are guesses (a short line standing alone): there a section is empty only when
+something stands under it, placeholders, not when nothing does.
 """
 
 from __future__ import annotations
@@ -154,6 +156,8 @@ def empty_sections(doc: Document) -> tuple[list[tuple[int, int]], list[int]]:
     # A "heading" that is itself a placeholder (plain text takes a lone "TBD" for one) is content.
     headings = [i for i in _indices(kinds, "heading") if not is_placeholder(lines[i])]
     levels = _levels(doc, headings)
+    titled = set(headings)
+    guessed = doc.format == "text"  # plain text's headings are short lines standing alone
     empty: dict[int, bool] = {}
     ends: dict[int, int] = {}  # each heading's section ends before this line
     # Backwards: a heading directly followed by another that is not below it (a title over its
@@ -162,8 +166,20 @@ def empty_sections(doc: Document) -> tuple[list[tuple[int, int]], list[int]]:
         i, level = headings[number], levels[headings[number]]
         following = headings[number + 1] if number + 1 < len(headings) else len(lines)
         below = following < len(lines) and _below(levels[following], level)
+        # (but in plain text "3. Serve JSON" before "4. Store in SQLite" is a list, not a parent)
+        sibling = (
+            guessed
+            and following < len(lines)
+            and level is not None
+            and levels[following] is not None
+        )
         between = range(i + 1, following)
-        if following < len(lines) and not below and all(kinds[j] in _NOTHING for j in between):
+        if (
+            following < len(lines)
+            and not below
+            and not sibling
+            and all(kinds[j] in _NOTHING for j in between)
+        ):
             empty[i], ends[i] = empty[following], following
             continue
         end = len(lines)
@@ -175,6 +191,10 @@ def empty_sections(doc: Document) -> tuple[list[tuple[int, int]], list[int]]:
             kinds[j] in _CONTENT and j not in empty_rows and not is_placeholder(lines[j])
             for j in range(i + 1, end)
         )
+        if empty[i] and guessed:
+            # Nothing under it at all: the "heading" is the content ("1. Store readings in
+            # SQLite", one of a list of short numbered requirements).
+            empty[i] = any(kinds[j] not in _NOTHING and j not in titled for j in range(i + 1, end))
         ends[i] = end
     return [(i, ends[i]) for i in headings if empty[i]], tables
 
