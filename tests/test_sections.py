@@ -204,6 +204,22 @@ def test_short_numbered_lines_of_plain_text_are_content_not_empty_headings() -> 
     assert empty_headings("r.txt", text + "\n4. Acceptance\n\nTBD\n") == [11]
 
 
+def test_a_heading_that_states_a_requirement_is_content() -> None:
+    # A heading of a few words names a section; a longer one says something itself.
+    reqs = "".join(
+        f"### R{n}. {text}\n"
+        for n, text in enumerate(
+            [
+                "The logger reads the gauge over RS-232 every minute",
+                "Readings are stored in SQLite with a UTC timestamp",
+            ],
+            start=1,
+        )
+    )
+    text = f"# Tide logger\n\n## Requirements\n\n{reqs}\n## Non-functional requirements\n"
+    assert empty_headings("r.md", text) == [8]
+
+
 def test_a_table_with_only_empty_rows_is_no_evidence() -> None:
     table = "| Field | Type | Description |\n|---|---|---|\n|  |  |  |\n| TBD | | |\n"
     doc = mark_empty_sections(load_bytes("t.md", ("# Data\n\n" + table).encode(), "markdown"))
