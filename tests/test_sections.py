@@ -162,6 +162,8 @@ def test_placeholders(line: str) -> None:
         "XXX-large files (over 4 GB) are streamed in 64 MB parts.",
         "TODO-app users can share a list by link.",
         "Placeholder text in the search box reads 'Search products'.",
+        "- **Name**",  # a field in bold, not an instruction to name something
+        "**State**",
         "Insert requests over 1 MB are rejected; the client splits them here.",
     ],
 )

@@ -12,7 +12,8 @@ A section runs from its heading to the next heading of the same or a higher leve
 from the source (``#`` marks and setext underlines in Markdown, the order in which underline
 characters first appear in reStructuredText and plain text, numbering such as ``2.1``); where a
 heading's level cannot be told (HTML, plain text without numbering), its section ends at the next
-heading, and a heading followed directly by another is taken as a parent, never as empty. Plain
+heading, and a heading followed directly by another that is not below it is taken as its parent,
+as empty as that one. Plain
 text's headings are guesses (a short line standing alone), and a heading of more than a few words
 says something itself ("R1. Readings are stored in SQLite"): under either, a section is empty only
 when something stands in it, placeholders, not when nothing does.
@@ -48,7 +49,7 @@ _LEAD = compile_pattern(r"[\s>|*_~`#+-]*(?:\d+[.)]\s+)?(?:\[[ xX]?\]\s*)?[\s*_~`
 # A template's guidance, set in emphasis: "*Describe who will use the system.*"
 _INSTRUCTION = compile_pattern(
     r"\s*(?:[-*+]\s+)?([*_]{1,2})(?i:describe|list|explain|summari[sz]e|outline|provide|add|write"
-    r"|enter|insert|specify|define|state|include|fill|replace|give|name)\b[^*_]*\1\s*$"
+    r"|enter|insert|specify|define|state|include|fill|replace|give|name)\s[^*_]*\1\s*$"
 )
 _WORD = compile_pattern(r"\w")
 # Longer lines say something, whatever they start with.
