@@ -118,10 +118,11 @@ class _VisibleText(HTMLParser):
 
 
 def _hidden(attrs: list[tuple[str, str | None]]) -> bool:
-    """Whether an element's attributes hide it: ``hidden``, ``aria-hidden="true"``, or an inline
-    style with ``display: none`` or ``visibility: hidden``."""
+    """Whether an element's attributes hide it: ``hidden``, or an inline style with ``display:
+    none`` or ``visibility: hidden``. Not ``aria-hidden``: it hides from screen readers only, and
+    a page saved with a dialog open (react-modal, a cookie banner) sets it on all its content."""
     for name, value in attrs:
-        if name == "hidden" or (name == "aria-hidden" and (value or "").strip() == "true"):
+        if name == "hidden":
             return True
         if name == "style" and value and _HIDING_STYLE.search(value):
             return True
