@@ -976,3 +976,10 @@ def test_read_seed_refuses_the_dir_and_its_parent(make_seeds: MakeSeeds) -> None
 def refused_reason(doc: bytes | Document) -> str:
     assert isinstance(doc, Document) and doc.problem is not None
     return doc.problem[1]
+
+
+def test_a_long_line_that_starts_like_a_rust_function_is_judged_in_linear_time() -> None:
+    # code.statements' "fn NAME ... {": the name and what follows it once shared one run.
+    doc = load_bytes("long.txt", ("pub fn " + "x" * 50_000 + "\n").encode(), "text")
+    # (no clock asserted: quadratic, it took two minutes; the suite would hang on it)
+    assert judged(doc).verdict == "non-spec"

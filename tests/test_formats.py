@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SHARED, MakeSeeds
 from seed_kickoff.formats import _TEXT_LIST, _UNDERLINE, _text_list, _underline
-from seed_kickoff.loader import load_seed
+from seed_kickoff.loader import load_bytes, load_seed
 
 
 def test_markdown_front_matter_title_source_and_kinds(make_seeds: MakeSeeds) -> None:
@@ -66,15 +66,48 @@ def test_hidden_html_elements_are_not_visible_text(make_seeds: MakeSeeds) -> Non
             "h.html": (
                 "<body><p>Shown.</p>\n<div hidden><p>The server must answer.</p></div>\n"
                 '<div style="color: red; DISPLAY : none">The API must return JSON.</div>\n'
-                '<span aria-hidden="true">The client shall retry.</span>\n'
                 '<p style="visibility:hidden">Stored in SQLite.</p>\n'
                 '<div aria-hidden="false"><p>Also shown.</p></div>\n'
-                "<div hidden><br><p>unclosed<div></div></div><p>After.</p></body>\n"
+                "<div hidden><br><p>unclosed<div></div></div><p>After.</p>\n"
+                # aria-hidden hides from screen readers only: a page saved with a dialog open
+                # has it on all its content
+                '<div id="root" aria-hidden="true"><p>The client shall retry.</p></div></body>\n'
             )
         }
     )
     doc = load_seed(seeds, "h.html")
-    assert [line for line in doc.lines if line] == ["Shown.", "Also shown.", "After."]
+    assert [line for line in doc.lines if line] == [
+        "Shown.",
+        "Also shown.",
+        "After.",
+        "The client shall retry.",
+    ]
+
+
+def test_a_hidden_element_left_unclosed_hides_itself_alone() -> None:
+    # HTML lets </li>, </p>, </tr>, </td> be left out: the next item or block closes them.
+    page = (
+        "<ul><li hidden>Old item<li>The system shall export CSV.\n<li>It runs on Linux.</ul>\n"
+        "<p hidden>Draft note\n<h2>Requirements</h2>\n<p>Each user can log in.\n"
+        "<table><tr hidden><td>old<tr><td>sku<td>string</table>\n"
+        "<dl><dt hidden>x<dd>A term's meaning.</dl>\n"
+    )
+    doc = load_bytes("u.html", page.encode(), "html")
+    assert [line for line in doc.lines if line] == [
+        "The system shall export CSV.",
+        "It runs on Linux.",
+        "Requirements",
+        "Each user can log in.",
+        "sku string",
+        "A term's meaning.",
+    ]
+    assert doc.kinds[:5] == ["list", "list", "blank", "heading", "text"]
+
+
+def test_deep_html_with_stray_end_tags_is_read_in_linear_time() -> None:
+    page = "<div>" * 50_000 + "</span>" * 50_000 + "<b>x</b>" * 50_000
+    # (no clock asserted: scanning the stack of open tags for each stray end tag took 96 s)
+    assert load_bytes("d.html", page.encode(), "html").lines[0].startswith("x x")
 
 
 def test_rst_headings_and_literal_blocks(make_seeds: MakeSeeds) -> None:

@@ -183,3 +183,43 @@ def test_technical_prose_about_a_system_is_no_spec(name: str, genre: str) -> Non
     result = judged(name)
     assert result.verdict != "spec"
     assert result.judgement.genre == genre
+
+
+def test_a_design_docs_responsibilities_and_see_also_are_no_job_advert_or_article() -> None:
+    # Each component's "Responsibilities" (and a proposal's "Benefits") is a design doc's form.
+    parts = "".join(
+        f"### {name}\n#### Responsibilities\n- {duty}\n\n"
+        for name, duty in [
+            ("Scheduler", "Starts a backup at 02:00 local time; skips it on battery."),
+            ("Uploader", "Uploads changed files over SFTP and resumes an interrupted upload."),
+            ("Reporter", "Emails the admin a summary each morning."),
+        ]
+    )
+    text = (
+        "# Backup agent\n\n## Goal\nWe need a backup agent that copies each laptop's home folder"
+        f" to the office NAS every night.\n\n## Components\n\n{parts}## Benefits\nNo more lost"
+        " work.\n\n## Platform\nRuns on Windows 11 and macOS 14.\n"
+    )
+    result = judged("backup.md", text)
+    assert "job-posting" not in result.judgement.genre_scores
+    assert result.verdict == "partial"
+    # Nor is a link to the docs it builds on an encyclopedia's apparatus.
+    also = judged("backup.md", text + "\n## See also\n- The NAS admin guide.\n")
+    assert "encyclopedia" not in also.judgement.genre_scores
+    assert also.verdict == "partial"
+
+
+def test_a_prds_sections_and_votes_are_no_postmortem_q_and_a_or_cv() -> None:
+    # "Objective", "Impact", "Timeline", "Detection", "Resolution" head PRDs and design docs too,
+    # and a voting feature counts votes: none is a postmortem's, a Q&A page's or a CV's form.
+    text = (
+        "# PRD: Team voting for the retro board\n\n## Objective\nLet a team vote on retro cards so"
+        " the top items get discussed first.\n\n## Users\nTeam members can add cards; the"
+        " facilitator can start and close a vote.\n\n## Requirements\n- Each member has 3 votes"
+        " per retro and can put up to 2 votes on one card.\n- The board updates for every member"
+        " within 1 second.\n\n## Impact\nShorter retros.\n\n## Timeline\n- Beta in March.\n\n"
+        "## Detection\nDuplicate cards are detected by comparing titles.\n\n## Resolution\nWhen"
+        " two facilitators close a vote at once, the first close wins.\n"
+    )
+    scores = judged("prd.md", text).judgement.genre_scores
+    assert not {"report", "how-to", "resume"} & set(scores)

@@ -46,3 +46,10 @@ def test_a_seed_without_repeats_is_left_as_it_is() -> None:
     text = (EXAMPLES / "tide-logger-spec.md").read_bytes()
     doc = load_bytes("spec.md", text, "markdown")
     assert mark_repeats(doc) is doc
+
+
+def test_a_repeat_indented_differently_counts_once_whatever_else_repeats() -> None:
+    # The quick check for "no line twice" compares lines as the slow one does: stripped.
+    line = "The system shall export every order as CSV each night."
+    doc = load_bytes("s.md", f"# S\n\n- {line}\n\n  - {line}\n".encode(), "markdown")
+    assert mark_repeats(doc).kinds[4] == "blank"

@@ -136,6 +136,9 @@ def test_a_spec_keeps_its_verdict_with_a_section_left_open() -> None:
         "_List the user classes._",
         "To be determined.",
         "Coming soon",
+        "Placeholder.",
+        "TODO - describe the data model",
+        "[Insert the architecture diagram here]",
         "---",
         "",
     ],
@@ -155,6 +158,13 @@ def test_placeholders(line: str) -> None:
         "None.",
         "- Describe the users in the onboarding flow with a short survey.",
         "TBD items are tracked in the issue tracker and closed weekly.",
+        # a marker inside a word, and the phrases when a sentence goes on past them
+        "XXX-large files (over 4 GB) are streamed in 64 MB parts.",
+        "TODO-app users can share a list by link.",
+        "Placeholder text in the search box reads 'Search products'.",
+        "- **Name**",  # a field in bold, not an instruction to name something
+        "**State**",
+        "Insert requests over 1 MB are rejected; the client splits them here.",
     ],
 )
 def test_content_is_not_a_placeholder(line: str) -> None:
@@ -185,6 +195,33 @@ def test_levels_from_setext_underlines_and_numbering() -> None:
     assert empty_headings("n.txt", numbered) == [9]
 
 
+def test_short_numbered_lines_of_plain_text_are_content_not_empty_headings() -> None:
+    # Plain text takes each short line standing alone for a heading: with nothing under them
+    # they are a list of requirements, not a template's empty sections.
+    text = (
+        "TIDE LOGGER SPEC\n\nREQUIREMENTS\n\n1. Read the gauge over RS-232 at 9600 baud\n\n"
+        "2. Store readings in SQLite\n\n3. Serve the last 24 hours as JSON over HTTP\n"
+    )
+    assert empty_headings("r.txt", text) == []
+    assert empty_headings("r.txt", text + "\n4. Acceptance\n\nTBD\n") == [11]
+
+
+def test_a_heading_that_states_a_requirement_is_content() -> None:
+    # A heading of a few words names a section; a longer one says something itself.
+    reqs = "".join(
+        f"### R{n}. {text}\n"
+        for n, text in enumerate(
+            [
+                "The logger reads the gauge over RS-232 every minute",
+                "Readings are stored in SQLite with a UTC timestamp",
+            ],
+            start=1,
+        )
+    )
+    text = f"# Tide logger\n\n## Requirements\n\n{reqs}\n## Non-functional requirements\n"
+    assert empty_headings("r.md", text) == [8]
+
+
 def test_a_table_with_only_empty_rows_is_no_evidence() -> None:
     table = "| Field | Type | Description |\n|---|---|---|\n|  |  |  |\n| TBD | | |\n"
     doc = mark_empty_sections(load_bytes("t.md", ("# Data\n\n" + table).encode(), "markdown"))
@@ -192,6 +229,23 @@ def test_a_table_with_only_empty_rows_is_no_evidence() -> None:
     assert set(doc.kinds[:6]) == {"placeholder", "blank"} and doc.kinds[2] == "placeholder"
     filled = table + "| depth | float | metres below the datum |\n"
     doc = load_bytes("t.md", ("Intro text.\n\n" + filled).encode(), "markdown")
+    assert empty_sections(doc) == ([], [])
+
+
+def test_an_html_table_with_rows_on_lines_of_their_own_is_content() -> None:
+    # The <tr> lines between the rows hold no text: each row stands alone, no table's header.
+    rows = "".join(
+        f"<tr>\n<td>{name}</td><td>{kind}</td>\n</tr>\n"
+        for name, kind in [("Field", "Type"), ("sku", "string"), ("quantity", "integer")]
+    )
+    page = f"<h1>Inventory</h1>\n<h2>Data model</h2>\n<table>\n{rows}</table>\n"
+    assert empty_sections(load_bytes("t.html", page.encode(), "html")) == ([], [])
+
+
+def test_a_table_of_rules_alone_has_no_header() -> None:
+    # reStructuredText reads a "+++++" underline as a grid table's border: a table with no row.
+    doc = load_bytes("r.rst", b"Goals\n+++++\n\nTBD\n", "rst")
+    assert doc.kinds[1] == "table"
     assert empty_sections(doc) == ([], [])
 
 

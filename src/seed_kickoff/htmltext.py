@@ -29,6 +29,31 @@ _HIDING_STYLE = compile_pattern(r"(?i)(?:display\s*:\s*none|visibility\s*:\s*hid
 _HTML_VOID = frozenset(
     {"br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
 )
+_CELL = frozenset({"td", "th"})
+_ROW = frozenset({"tr"}) | _CELL
+_ITEM = frozenset({"dt", "dd", "p"})
+_SECTIONING = frozenset({"section", "article", "header", "footer", "nav", "aside", "main"})
+_BLOCK = (
+    frozenset({"p", "div", "ul", "ol", "dl", "pre", "blockquote", "table", "form", "figure"})
+    | frozenset({"details", "address", "fieldset", "h1", "h2", "h3", "h4", "h5", "h6"})
+    | _SECTIONING
+)  # each closes an open <p>
+# The open elements a start tag closes when they are the innermost (HTML lets their end tags be
+# left out): without this a "<li hidden>" or "<p hidden>" never closed would hide the rest of the
+# list or page.
+_CLOSED_BY: dict[str, frozenset[str]] = {
+    "li": frozenset({"li", "p"}),
+    "dt": _ITEM,
+    "dd": _ITEM,
+    "tr": _ROW,
+    "td": _CELL,
+    "th": _CELL,
+    "thead": _ROW | {"thead", "tbody", "tfoot"},
+    "tbody": _ROW | {"thead", "tbody", "tfoot"},
+    "tfoot": _ROW | {"thead", "tbody", "tfoot"},
+    "option": frozenset({"option"}),
+    **dict.fromkeys(_BLOCK, frozenset({"p"})),
+}
 
 
 class _VisibleText(HTMLParser):
@@ -38,7 +63,9 @@ class _VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[list[str]] = [[] for _ in range(line_count)]
         self.kinds: list[LineKind] = ["blank"] * line_count
-        self.stack: list[tuple[str, bool]] = []  # open elements, and whether each hides its text
+        # Open elements: each one's tag, whether it hides its text, and the kind of the text in it.
+        self.stack: list[tuple[str, bool, LineKind]] = []
+        self.open: dict[str, int] = {}  # how many elements of each tag are open (end tags look)
         self.skip_depth = 0
         self.title: str | None = None
         self._in_title = False
@@ -46,35 +73,40 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HTML_VOID:
             return
+        closes = _CLOSED_BY.get(tag)
+        while closes and self.stack and self.stack[-1][0] in closes:
+            self._pop()
         hides = tag in _HTML_SKIP or _hidden(attrs)
         if hides:
             self.skip_depth += 1
         if tag == "title":
             self._in_title = True
-        self.stack.append((tag, hides))
+        kind = _HTML_KIND.get(tag) or (self.stack[-1][2] if self.stack else "text")
+        self.stack.append((tag, hides, kind))
+        self.open[tag] = self.open.get(tag, 0) + 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _HTML_VOID or all(open_tag != tag for open_tag, _ in self.stack):
+        if tag in _HTML_VOID or not self.open.get(tag):
             return
-        while self.stack:
-            top, hides = self.stack.pop()
-            if hides:
-                self.skip_depth -= 1
-            if top == "title":
-                self._in_title = False
-            if top == tag:
-                break
+        while self._pop() != tag:
+            pass
+
+    def _pop(self) -> str:
+        """Close the innermost open element; its tag."""
+        top, hides, _ = self.stack.pop()
+        self.open[top] -= 1
+        if hides:
+            self.skip_depth -= 1
+        if top == "title":
+            self._in_title = False
+        return top
 
     def handle_data(self, data: str) -> None:
         if self._in_title and self.title is None and data.strip():
             self.title = " ".join(data.split())[:200]
         if self.skip_depth > 0 or not data.strip():
             return
-        kind: LineKind = "text"
-        for tag, _ in reversed(self.stack):
-            if tag in _HTML_KIND:
-                kind = _HTML_KIND[tag]
-                break
+        kind = self.stack[-1][2] if self.stack else "text"
         line = self.getpos()[0] - 1
         for offset, piece in enumerate(data.split("\n")):
             number = line + offset
@@ -86,10 +118,11 @@ class _VisibleText(HTMLParser):
 
 
 def _hidden(attrs: list[tuple[str, str | None]]) -> bool:
-    """Whether an element's attributes hide it: ``hidden``, ``aria-hidden="true"``, or an inline
-    style with ``display: none`` or ``visibility: hidden``."""
+    """Whether an element's attributes hide it: ``hidden``, or an inline style with ``display:
+    none`` or ``visibility: hidden``. Not ``aria-hidden``: it hides from screen readers only, and
+    a page saved with a dialog open (react-modal, a cookie banner) sets it on all its content."""
     for name, value in attrs:
-        if name == "hidden" or (name == "aria-hidden" and (value or "").strip() == "true"):
+        if name == "hidden":
             return True
         if name == "style" and value and _HIDING_STYLE.search(value):
             return True

@@ -12,7 +12,11 @@ A section runs from its heading to the next heading of the same or a higher leve
 from the source (``#`` marks and setext underlines in Markdown, the order in which underline
 characters first appear in reStructuredText and plain text, numbering such as ``2.1``); where a
 heading's level cannot be told (HTML, plain text without numbering), its section ends at the next
-heading, and a heading followed directly by another is taken as a parent, never as empty.
+heading, and a heading followed directly by another that is not below it is taken as its parent,
+as empty as that one. Plain
+text's headings are guesses (a short line standing alone), and a heading of more than a few words
+says something itself ("R1. Readings are stored in SQLite"): under either, a section is empty only
+when something stands in it, placeholders, not when nothing does.
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ from seed_kickoff.patterncache import compile_pattern
 _PLACEHOLDER = compile_pattern(
     (
         r"(?:\w[\w .#/-]{0,40}:\s*)?[\[(<{]*(?:TBD|TBA|TBC|TODO|FIXME|XXX|WIP|N/A|n/a)"
-        r"(?:<END>|\s*[:(\]>}–—-])"
+        r"(?:<END>|\s*[:(\]>}–—]|\s+-)"  # not "XXX-large", "TODO-app"
         r"|(?i:to be (?:determined|defined|decided|confirmed|written|added|completed|done)\b"
-        r"|coming soon\b|lorem ipsum\b|fill (?:this|me|in)\b|placeholder\b|insert\b.*\bhere\b)"
+        r"|coming soon\b|lorem ipsum\b|fill (?:this|me|in)\b"
+        # alone, not "Placeholder text reads ..." or "Insert ... fails; ... here"
+        r"|placeholder(?:<END>|\s+for\b)|insert\b[^.;]*\bhere<END>)"
         # (a space inside, looked for ahead: two runs around it would backtrack quadratically)
         r"|\[(?=[^\]]* )[^\[\]:/]*\]<END>|<(?=[^>]* )[^<>:/]*><END>|\{\{[\s\w.-]*\}\}<END>"
     ).replace("<END>", r"[\s*_~`.:;!]*$")  # then only closing emphasis and punctuation
@@ -43,11 +49,13 @@ _LEAD = compile_pattern(r"[\s>|*_~`#+-]*(?:\d+[.)]\s+)?(?:\[[ xX]?\]\s*)?[\s*_~`
 # A template's guidance, set in emphasis: "*Describe who will use the system.*"
 _INSTRUCTION = compile_pattern(
     r"\s*(?:[-*+]\s+)?([*_]{1,2})(?i:describe|list|explain|summari[sz]e|outline|provide|add|write"
-    r"|enter|insert|specify|define|state|include|fill|replace|give|name)\b[^*_]*\1\s*$"
+    r"|enter|insert|specify|define|state|include|fill|replace|give|name)\s[^*_]*\1\s*$"
 )
 _WORD = compile_pattern(r"\w")
 # Longer lines say something, whatever they start with.
 _MAX_PLACEHOLDER = 300
+# A template's headings name their sections in a few words ("Non-functional requirements").
+_TITLE_WORDS = 6
 _ATX = compile_pattern(r"\s{0,3}(#{1,6})(?:\s|$)")
 _SETEXT = compile_pattern(r"\s{0,3}(=+|-+)\s*$")
 _UNDERLINE = compile_pattern(r"\s*([=\-~^\"'`#*+:._])\1{2,}\s*$")
@@ -75,6 +83,11 @@ def _placeholder_text(line: str) -> bool:
     return len(rest) <= _MAX_PLACEHOLDER and (
         _PLACEHOLDER.match(rest) is not None or _INSTRUCTION.match(line) is not None
     )
+
+
+def _statement(heading: str) -> bool:
+    """Whether a heading says something, as a requirement does, rather than names a section."""
+    return sum(1 for word in heading.split() if _WORD.search(word)) > _TITLE_WORDS
 
 
 def _levels(doc: Document, headings: Sequence[int]) -> dict[int, int | None]:
@@ -118,7 +131,13 @@ def _placeholder_tables(lines: list[str], kinds: list[LineKind]) -> list[int]:
         while end < len(kinds) and kinds[end] == "table":
             end += 1
         rows = [j for j in range(start, end) if _TABLE_RULE.match(lines[j]) is None]
-        if rows and all(is_placeholder(lines[j]) for j in rows[1:]):
+        # One row alone, with no rule under it, is no table's header: an HTML table's rows stand
+        # apart, between the lines of their <tr> tags.
+        if (
+            rows
+            and (len(rows) > 1 or end - start > len(rows))
+            and all(is_placeholder(lines[j]) for j in rows[1:])
+        ):
             headers.append(rows[0])
     return headers
 
@@ -146,6 +165,9 @@ def empty_sections(doc: Document) -> tuple[list[tuple[int, int]], list[int]]:
     # A "heading" that is itself a placeholder (plain text takes a lone "TBD" for one) is content.
     headings = [i for i in _indices(kinds, "heading") if not is_placeholder(lines[i])]
     levels = _levels(doc, headings)
+    titled = set(headings)
+    said: set[int] = set()  # headings that are content themselves (see below)
+    guessed = doc.format == "text"  # plain text's headings are short lines standing alone
     empty: dict[int, bool] = {}
     ends: dict[int, int] = {}  # each heading's section ends before this line
     # Backwards: a heading directly followed by another that is not below it (a title over its
@@ -154,20 +176,34 @@ def empty_sections(doc: Document) -> tuple[list[tuple[int, int]], list[int]]:
         i, level = headings[number], levels[headings[number]]
         following = headings[number + 1] if number + 1 < len(headings) else len(lines)
         below = following < len(lines) and _below(levels[following], level)
+        # (but in plain text "3. Serve JSON" before "4. Store in SQLite" is a list, not a parent,
+        # and a heading that says something has a state of its own)
+        sibling = guessed and level is not None and levels.get(following) is not None
         between = range(i + 1, following)
-        if following < len(lines) and not below and all(kinds[j] in _NOTHING for j in between):
+        if (
+            following < len(lines)
+            and not below
+            and not sibling
+            and not _statement(lines[i])
+            and all(kinds[j] in _NOTHING for j in between)
+        ):
             empty[i], ends[i] = empty[following], following
             continue
-        end = len(lines)
-        for later in range(number + 1, len(headings)):
-            if not _below(levels[headings[later]], level):
-                end = headings[later]
-                break
-        empty[i] = True
-        for j in range(i + 1, end):
-            if kinds[j] in _CONTENT and j not in empty_rows and not is_placeholder(lines[j]):
-                empty[i] = False
-                break
+        end, later = len(lines), number + 1
+        while later < len(headings) and _below(levels[headings[later]], level):
+            later += 1
+        if later < len(headings):
+            end = headings[later]
+        empty[i] = not any(
+            kinds[j] in _CONTENT and j not in empty_rows and not is_placeholder(lines[j])
+            for j in range(i + 1, end)
+        ) and not any(h in said for h in headings[number + 1 : later])
+        if empty[i] and (guessed or _statement(lines[i])):
+            # Nothing under it at all: the "heading" is the content ("1. Store readings in
+            # SQLite", one of a list of short requirements), and so of the sections over it.
+            empty[i] = any(kinds[j] not in _NOTHING and j not in titled for j in range(i + 1, end))
+            if not empty[i]:
+                said.add(i)
         ends[i] = end
     return [(i, ends[i]) for i in headings if empty[i]], tables
 
