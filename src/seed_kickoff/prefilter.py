@@ -304,17 +304,11 @@ class Prefilter:
         """Adds to ``lines`` the lines ``database`` reports in ``encoded`` (the rows ``indices``
         names, joined; None: the whole text); false if the scan failed."""
         found: list[tuple[int, int]] = []
-        add = found.append
-
-        def on_match(slot: int, _start: int, end: int, _flags: int, _context: object) -> None:
-            add((end, slot))
-
         if database is not None:
             try:
-                database.scan(encoded, match_event_handler=on_match)
+                found = scan_reports(database, encoded)
             except self._error:  # its scratch space in use: a library caller's second thread
                 return False
-        found.sort()
         count = encoded.count
         line = last = 0
         for end, slot in found:  # each report ends its line: its "\n" or the end of the text
@@ -369,6 +363,26 @@ def build(
     unfiltered.update(slot for _, refused in found for slot in refused)
     databases = [(scope, db) for scope, (db, _) in zip(groups, found, strict=True)]
     return Prefilter(databases, frozenset(unfiltered), hyperscan.error)
+
+
+def scan_reports(database: Any, encoded: bytes) -> list[tuple[int, int]]:
+    """What ``database`` reports over ``encoded``: (end, pattern slot) pairs, sorted.
+
+    The text is scanned with a newline after it. Hyperscan 5.4 misses some matches of a class, a
+    literal and ``[^\n]*$`` that end where the data ends, once the text before them is long
+    enough: ``[ \t]a[^\n]*$`` in ``b"5" * 11 + b"\n555 a"`` (none with ten fives, nor before a
+    newline). A report past the text (an empty match after that newline) is no line of it."""
+    found: list[tuple[int, int]] = []
+    add = found.append
+    size = len(encoded)
+
+    def on_match(slot: int, _start: int, end: int, _flags: int, _context: object) -> None:
+        if end <= size:
+            add((end, slot))
+
+    database.scan(encoded + b"\n", match_event_handler=on_match)
+    found.sort()
+    return found
 
 
 # No HS_FLAG_PREFILTER: the translations use nothing Hyperscan lacks, and scans run about a
