@@ -21,7 +21,9 @@ def test_one_sentence_pasted_many_times_is_no_spec() -> None:
     # the first occurrence keeps its evidence, nothing after it is cited
     assert {s.line for s in result.judgement.signals if s.line > 2} == {3}
     (finding,) = [f for f in result.findings if f.code == "repeat"]
-    assert finding.line == 4 and finding.message.startswith("299 of 300 lines repeat")
+    assert finding.line == 4 and finding.message.startswith(
+        "299 of 300 prose lines of 30 characters or more repeat"
+    )
 
 
 def test_repeats_of_prose_only_and_lines_kept() -> None:

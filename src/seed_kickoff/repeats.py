@@ -52,8 +52,8 @@ def mark_repeats(doc: Document) -> Document:
         findings.append(
             Finding(
                 "warning",
-                f"{repeats} of {prose} lines repeat an earlier line word for word: each counted "
-                "once",
+                f"{repeats} of {prose} prose lines of {MIN_CHARS} characters or more repeat an "
+                "earlier one word for word: each counted once",
                 path=doc.path,
                 line=first_repeat,
                 code="repeat",
