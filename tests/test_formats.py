@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED, MakeSeeds
-from seed_kickoff.formats import _TEXT_LIST, _UNDERLINE, _text_list, _underline
+from seed_kickoff.formats import _TEXT_LIST, UNDERLINE, _text_list, _underline
 from seed_kickoff.loader import load_bytes, load_seed
 
 
@@ -166,7 +166,7 @@ def test_nul_and_control_bytes_together_are_binary(make_seeds: MakeSeeds) -> Non
     assert doc.problem is not None and doc.problem[0] == "unreadable"
 
 
-# The characters _UNDERLINE and _TEXT_LIST name (written out here, not taken from the sets the
+# The characters UNDERLINE and _TEXT_LIST name (written out here, not taken from the sets the
 # code checks first), a few they do not, and blanks.
 _LINE_CHARS = [*"=-~^\"'`#*+:._•◦‣()0123456789azAZxé", " ", "\t", "\u3000", "\u00a0"]
 
@@ -180,7 +180,7 @@ def test_first_character_tests_agree_with_the_regexes() -> None:
                     line = prefix + first + second + tail
                     stripped = line.strip()
                     if stripped:
-                        assert _underline(line, stripped) == bool(_UNDERLINE.match(line)), line
+                        assert _underline(line, stripped) == bool(UNDERLINE.match(line)), line
                         assert _text_list(line, stripped) == bool(_TEXT_LIST.match(line)), line
 
 
@@ -192,5 +192,5 @@ def test_first_character_tests_agree_on_the_corpus_lines() -> None:
         for line in path.read_text(encoding="utf-8", errors="replace").split("\n"):
             stripped = line.strip()
             if stripped:
-                assert _underline(line, stripped) == bool(_UNDERLINE.match(line)), line
+                assert _underline(line, stripped) == bool(UNDERLINE.match(line)), line
                 assert _text_list(line, stripped) == bool(_TEXT_LIST.match(line)), line

@@ -26,12 +26,13 @@ _MAX_MD_NESTING = 200
 # Searched from each newline: a literal first character lets the engine skip ahead.
 _TOO_DEEP = compile_pattern(rf"\n[ >*+-]{{{_MAX_MD_NESTING}}}")
 
-_UNDERLINE = compile_pattern(r"^\s*([=\-~^\"'`#*+:._])\1{2,}\s*$")
+# A heading's underline (plain text, reStructuredText; sections.py reads levels from it).
+UNDERLINE = compile_pattern(r"^\s*([=\-~^\"'`#*+:._])\1{2,}\s*$")
 _TEXT_LIST = compile_pattern(r"^\s*(?:[-*•◦‣+]|\(?[0-9]{1,3}[.)]|\(?[a-z][.)])\s+\S")
 _TEXT_NUMBERED_HEADING = compile_pattern(
     r"^(?:[0-9]{1,2}(?:\.[0-9]{1,2})*\.?|[A-Z]\.|Appendix [A-Z]\.?)\s+\S"
 )
-# First characters (after blanks) without which _UNDERLINE or _TEXT_LIST cannot match: most
+# First characters (after blanks) without which UNDERLINE or _TEXT_LIST cannot match: most
 # lines start with none of them, and a set look-up costs a fraction of a regex attempt.
 _UNDERLINE_FIRST = frozenset("=-~^\"'`#*+:._")
 _LIST_FIRST = frozenset("-*•◦‣+(0123456789")
@@ -184,7 +185,7 @@ def _parse_plain(rel: str, text: str, fmt: str) -> Document:
 
 def _underline(line: str, stripped: str) -> bool:
     """Whether ``line`` (``stripped``: the line stripped, not empty) is a heading's underline."""
-    return stripped[0] in _UNDERLINE_FIRST and _UNDERLINE.match(line) is not None
+    return stripped[0] in _UNDERLINE_FIRST and UNDERLINE.match(line) is not None
 
 
 def _text_list(line: str, stripped: str) -> bool:
@@ -217,7 +218,7 @@ def _parse_rst(rel: str, text: str) -> Document:
             continue
         if _underline(line, stripped):
             kinds[i] = "meta"
-            if i > 0 and lines[i - 1].strip() and not _UNDERLINE.match(lines[i - 1]):
+            if i > 0 and lines[i - 1].strip() and not UNDERLINE.match(lines[i - 1]):
                 kinds[i - 1] = "heading"
             continue
         if stripped.startswith("|") or (i > 0 and kinds[i - 1] == "table" and "|" in stripped):

@@ -19,6 +19,7 @@ from seed_kickoff.judge import load_model
 from seed_kickoff.model import DIMENSIONS, CheckResult, SeedResult, Signal
 from seed_kickoff.records import dataclass
 from seed_kickoff.rules import Rule, RuleSet, load_rules
+from seed_kickoff.sections import FINDING_CODE as EMPTY_SECTIONS
 
 # Questions shown per section unless every question is asked for (``--all``).
 TOP = 10
@@ -162,7 +163,7 @@ def _unfilled_template(seed: SeedResult) -> bool:
     """A seed of no recognisable genre whose sections were left empty (sections.py) is a spec
     still to be written: it is asked what a spec would be asked, not what its genre suggests."""
     return seed.judgement.genre == "document" and any(
-        finding.code == "placeholder" for finding in seed.findings
+        finding.code == EMPTY_SECTIONS for finding in seed.findings
     )
 
 

@@ -13,10 +13,9 @@ from the source (``#`` marks and setext underlines in Markdown, the order in whi
 characters first appear in reStructuredText and plain text, numbering such as ``2.1``); where a
 heading's level cannot be told (HTML, plain text without numbering), its section ends at the next
 heading, and a heading followed directly by another that is not below it is taken as its parent,
-as empty as that one. Plain
-text's headings are guesses (a short line standing alone), and a heading of more than a few words
-says something itself ("R1. Readings are stored in SQLite"): under either, a section is empty only
-when something stands in it, placeholders, not when nothing does.
+as empty as that one. Plain text's headings are guesses (a short line standing alone), and a
+heading of more than a few words says something itself ("R1. Readings are stored in SQLite"):
+under either, a section is empty only when placeholders stand in it, not when nothing does.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
+from seed_kickoff.formats import UNDERLINE
 from seed_kickoff.model import Document, Finding, LineKind
 from seed_kickoff.patterncache import compile_pattern
 
@@ -58,10 +58,11 @@ _MAX_PLACEHOLDER = 300
 _TITLE_WORDS = 6
 _ATX = compile_pattern(r"\s{0,3}(#{1,6})(?:\s|$)")
 _SETEXT = compile_pattern(r"\s{0,3}(=+|-+)\s*$")
-_UNDERLINE = compile_pattern(r"\s*([=\-~^\"'`#*+:._])\1{2,}\s*$")
 _NUMBERED = compile_pattern(r"\s*((?:\d{1,2}|[A-Z])\.(?:\d{1,2}\.?)*)\s+\S")
 _TABLE_RULE = compile_pattern(r"[\s|:+=-]*$")
 
+# The code of the warning that names a seed's empty sections (the questions read it).
+FINDING_CODE = "placeholder"
 # Kinds whose lines hold a section's content.
 _CONTENT: frozenset[LineKind] = frozenset({"text", "list", "quote", "code", "table"})
 # Kinds of the lines that leave two headings adjacent: blank lines and underlines.
@@ -105,7 +106,7 @@ def _levels(doc: Document, headings: Sequence[int]) -> dict[int, int | None]:
             elif setext:
                 level = 1 if setext.group(1)[0] == "=" else 2
         else:
-            underline = _UNDERLINE.match(nxt)
+            underline = UNDERLINE.match(nxt)
             numbered = _NUMBERED.match(line)
             if underline:
                 level = underline_order.setdefault(underline.group(1), len(underline_order) + 1)
@@ -233,5 +234,5 @@ def mark_empty_sections(doc: Document) -> Document:
         parts.append(f"{len(tables)} table(s) have only empty rows")
     message = "; ".join(parts) + ": not counted as evidence"
     first = min((*headings, *tables)) + 1
-    finding = Finding("warning", message, path=doc.path, line=first, code="placeholder")
+    finding = Finding("warning", message, path=doc.path, line=first, code=FINDING_CODE)
     return replace(doc, kinds=kinds, findings=[*doc.findings, finding])
