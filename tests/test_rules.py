@@ -85,3 +85,14 @@ def test_disable_removes_rules_and_refuses_unknown_ids() -> None:
     assert "goal.heading" not in load_rules(disable=["goal.heading"]).by_id()
     with pytest.raises(RulePackError, match="unknown rule"):
         load_rules(disable=["no.such.rule"])
+
+
+def test_by_id_follows_changes_to_the_rules() -> None:
+    ruleset = load_rules()
+    first = ruleset.rules[0]
+    assert ruleset.by_id()[first.id] is first
+    ruleset.rules = ruleset.rules[1:]  # as --disable and a config's disable do
+    assert first.id not in ruleset.by_id()
+    ruleset.rules.append(first)  # changed in place
+    assert ruleset.by_id()[first.id] is first
+    assert len(ruleset.by_id()) == len(ruleset.rules)

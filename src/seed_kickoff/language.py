@@ -10,8 +10,10 @@ from itertools import repeat
 from seed_kickoff.patterncache import compile_pattern
 from seed_kickoff.records import dataclass
 
-# A sample is enough to tell a language; reading all of a long file would cost time for nothing.
-_SAMPLE_CHARS = 20_000
+# A sample is enough to tell a language: 8,000 characters hold over a thousand words, of which a
+# few hundred are function words. Each character more costs time for nothing (the language is
+# guessed for every seed; on the corpus 6,000 and 20,000 give the same guesses).
+_SAMPLE_CHARS = 8_000
 
 # The commonest function words of each language: no content words, so no topic bias.
 _STOPWORDS: dict[str, frozenset[str]] = {

@@ -113,9 +113,16 @@ class RuleSet:
     rules: list[Rule] = field(default_factory=list)
     packs: list[str] = field(default_factory=list)  # pack names, in load order
     pack_files: dict[str, str] = field(default_factory=dict)  # pack name -> file it came from
+    _by_id: tuple[tuple[Rule, ...], dict[str, Rule]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def by_id(self) -> dict[str, Rule]:
-        return {rule.id: rule for rule in self.rules}
+        """The rules by id (made again only when ``rules`` changed: judging asks per seed)."""
+        rules = tuple(self.rules)
+        if self._by_id is None or self._by_id[0] != rules:
+            self._by_id = (rules, {rule.id: rule for rule in rules})
+        return self._by_id[1]
 
 
 def builtin_pack_paths() -> list[Path]:
