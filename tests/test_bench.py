@@ -29,3 +29,27 @@ def test_synthetic_set_and_tree(tmp_path: Path) -> None:
     total = bench.build_tree(docs, 7, tmp_path / "tree")
     files = sorted((tmp_path / "tree").iterdir())
     assert len(files) == 7 and total == sum(f.stat().st_size for f in files)
+
+
+def test_target_lines_say_which_targets_are_met() -> None:
+    bench = load_bench()
+    run = bench.Run
+    rows = {
+        100: (run(0.05, 0.05, 20.0, 0), run(0.3, 0.3, 30.0, 0)),
+        1000: (run(0.25, 0.25, 20.0, 0), run(1.0, 1.0, 35.0, 0)),  # 4x in one process
+        10000: (run(2.5, 2.5, 20.0, 0), run(10.0, 10.0, 38.0, 0)),
+    }
+    megabytes = {100: 1.0, 1000: 10.0, 10000: 100.0}
+    pooled = run(0.7, 1.1, 35.0, 0)  # 2.8x with the pool
+    lines = bench.target_lines(
+        run(0.04, 0.04, 10.0, 0), run(0.07, 0.07, 30.0, 0), rows, megabytes, 1000, pooled
+    )
+    by_name = {line.split("  ")[0]: line for line in lines}
+    assert by_name["throughput, one process (CPU)"].endswith("NOT MET")
+    assert " 4.00x" in by_name["throughput, one process (CPU)"]
+    assert by_name["throughput, default --jobs (wall)"].endswith(" met")
+    assert by_name["start-up, check of one seed (wall)"].endswith("NOT MET")  # 1.75x
+    assert by_name["peak RSS, 1000 seeds"].endswith(" met")
+    assert by_name["peak RSS, 10000 / 1000 seeds (flat)"].endswith(" met")
+    assert by_name["CPU per MB, 10000 / 1000 seeds (linear)"].endswith(" met")
+    assert len(lines) == 6
