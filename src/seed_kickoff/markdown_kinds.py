@@ -86,10 +86,11 @@ _HTML_STARTS = [(start, can_interrupt) for start, _, can_interrupt in HTML_SEQUE
 _HTML_COMMENT = 1  # index of '<!--' in HTML_SEQUENCES: the only HTML block read as meta
 
 
-def block_kinds(body: str) -> list[tuple[LineKind, int, int]]:
+def block_kinds(body: str, lines: list[str] | None = None) -> list[tuple[LineKind, int, int]]:
     """(kind, first line, end line) of every block that gives its lines a kind, outer blocks
-    before the blocks inside them (0-based lines, end excluded), like markdown-it's token maps."""
-    parser = _Parser(body)
+    before the blocks inside them (0-based lines, end excluded), like markdown-it's token maps.
+    ``lines``, when given, must be ``body.split("\n")`` (the caller often has it already)."""
+    parser = _Parser(body, body.split("\n") if lines is None else lines)
     parser.tokenize(0, parser.line_max)
     return list(zip(parser.kinds, parser.starts, parser.ends, strict=True))
 
@@ -97,11 +98,10 @@ def block_kinds(body: str) -> list[tuple[LineKind, int, int]]:
 class _Parser:
     """markdown-it's StateBlock and block rules, reduced to what decides a line's kind."""
 
-    def __init__(self, src: str) -> None:
+    def __init__(self, src: str, lines: list[str]) -> None:
         self.src = src
-        lines = src.split("\n")
         if not lines[-1].strip(" \t"):
-            lines.pop()  # markdown-it drops a last line holding nothing but spaces
+            lines = lines[:-1]  # markdown-it drops a last line holding nothing but spaces
         n = len(lines)
         # Offsets of each line's start and end, and its leading spaces (markdown-it's bMarks,
         # eMarks, tShift, sCount), each built by C-level maps rather than a loop over lines.
