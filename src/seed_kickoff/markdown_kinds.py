@@ -363,8 +363,8 @@ class _Parser:
         """Where the list item whose text starts at ``content`` ends if that text is a one-line
         paragraph that the next line (another item, a blank line, ...) ends and nothing else
         follows inside the item; else -1. What tokenize would find, found faster."""
-        src, s, nxt = self.src, self.s, start + 1
-        emax = self.e[start]
+        src, s, b, t, e, nxt = self.src, self.s, self.b, self.t, self.e, start + 1
+        emax = e[start]
         if content >= emax or nxt >= end or self.level >= _MAX_NESTING:
             return -1
         if src[content] in _NOT_PLAIN or src.find("|", content, emax) >= 0:
@@ -372,11 +372,11 @@ class _Parser:
         if s[start] - self.blk >= 4:
             return -1
         old_parent, self.parent = self.parent, "paragraph"  # as the paragraph rule leaves it
-        if self.empty(nxt):
+        if b[nxt] + t[nxt] >= e[nxt]:
             # tokenize steps over the blank line, then stops at the next line outside the item.
             line = nxt + 1
             if line < end:
-                while line < self.line_max and self.empty(line):
+                while line < self.line_max and b[line] + t[line] >= e[line]:
                     line += 1
                 if line < end and s[line] >= self.blk:
                     self.parent = old_parent
@@ -623,14 +623,18 @@ class _Parser:
             indent_after = 1 if content >= emax else offset - initial
             if indent_after > 4:
                 indent_after = 1
-            mark = self.mark("list", start)
+            # mark(), inlined: once per list item
+            mark = len(self.ends)
+            self.kinds.append("list")
+            self.starts.append(start)
+            self.ends.append(0)
             self.level += 1
             old_t, old_s, old_list_indent = t[start], s[start], self.list_indent
             self.list_indent = self.blk
             self.blk = initial + indent_after
             t[start] = content - b[start]
             s[start] = offset
-            if content >= emax and self.empty(start + 1):
+            if content >= emax and b[start + 1] + t[start + 1] >= e[start + 1]:
                 self.line = min(self.line + 2, end)
             elif (item_end := self.one_line_item(start, content, end)) >= 0:
                 self.line = item_end
