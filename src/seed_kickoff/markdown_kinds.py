@@ -171,6 +171,14 @@ class _Parser:
         if ch not in _NOT_PLAIN:  # most blocks: no other rule can start with this character
             self.paragraph(line, end)
             return
+        # Headings are the commonest of the rest; no other rule starts with '#', so testing
+        # them first keeps markdown-it's order.
+        if ch == "#" and self.atx(line):
+            self.kinds.append("heading")  # mark(), inlined
+            self.starts.append(line)
+            self.ends.append(line + 1)
+            self.line = line + 1
+            return
         if ch in "`~" and self.fence_open(line) and self.fence(line, end):
             return
         if ch == ">":
@@ -185,19 +193,14 @@ class _Parser:
             return
         if ch == "<" and self.html_block(line, end):
             return
-        if ch == "#" and self.atx(line):
-            self.mark("heading", line, line + 1)
-            self.line = line + 1
-            return
         self.paragraph(line, end)
 
     # -- single-line tests (markdown-it's rules in silent mode) ------------------------------
 
     def atx(self, line: int) -> bool:
         pos, emax = self.b[line] + self.t[line], self.e[line]
-        hashes = len(self.src[pos : min(emax, pos + 7)]) - len(
-            self.src[pos : min(emax, pos + 7)].lstrip("#")
-        )
+        head = self.src[pos : min(emax, pos + 7)]
+        hashes = len(head) - len(head.lstrip("#"))
         return 1 <= hashes <= 6 and (pos + hashes >= emax or self.src[pos + hashes] in " \t")
 
     def hr(self, line: int) -> bool:
