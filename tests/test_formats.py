@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED, MakeSeeds
-from seed_kickoff.formats import _TEXT_LIST, UNDERLINE, _text_list, _underline
+from seed_kickoff.formats import _TEXT_LIST, UNDERLINE, _text_list, _underline, markdown_blocks
 from seed_kickoff.loader import load_bytes, load_seed
 
 
@@ -37,6 +37,27 @@ def test_markdown_front_matter_title_source_and_kinds(make_seeds: MakeSeeds) -> 
 def test_markdown_title_falls_back_to_first_heading(make_seeds: MakeSeeds) -> None:
     seeds = make_seeds({"a.md": "\n\n## First heading\n\ntext\n"})
     assert load_seed(seeds, "a.md").title == "First heading"
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("---\na: 1\n---", ["meta"] * 3),
+        ("---\na: 1\n---\n", [*["meta"] * 3, "blank"]),
+        ("---\na: 1\n---\n\n", [*["meta"] * 4, "blank"]),
+        ("---\na: 1\n---\n- x\n  y\n", [*["meta"] * 3, "list", "list", "blank"]),
+        ("---\na: 1\n---\n    code\n", [*["meta"] * 3, "code", "blank"]),
+    ],
+)
+def test_markdown_after_front_matter(text: str, kinds: list[str]) -> None:
+    """The parser gets the lines the loader split, the front matter's blanked: down to a body
+    that is nothing at all, they must be the body's own."""
+    assert load_bytes("a.md", text.encode(), "markdown").kinds == kinds
+
+
+def test_markdown_blocks_of_given_lines_are_those_of_the_body() -> None:
+    body = "text\n- item\n\n    code\n  \t"
+    assert markdown_blocks(body, body.split("\n")) == markdown_blocks(body)
 
 
 def test_html_visible_text_keeps_source_lines(make_seeds: MakeSeeds) -> None:

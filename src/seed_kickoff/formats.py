@@ -84,9 +84,10 @@ def _parse_markdown(rel: str, text: str) -> Document:
         # The front matter's lines stay in the body as empty lines, so line numbers hold.
         rest = text.split("\n", fm.lines)
         body = "\n" * fm.lines + (rest[fm.lines] if len(rest) > fm.lines else "")
+        body_lines = [""] * fm.lines + (lines[fm.lines :] or [""])  # body.split("\n")
     else:
-        body = text
-    for kind, start, end in markdown_blocks(body):
+        body, body_lines = text, lines
+    for kind, start, end in markdown_blocks(body, body_lines):
         end = min(end, n)
         if kind == "code":
             kinds[start:end] = ["code"] * (end - start)
@@ -109,15 +110,16 @@ def _parse_markdown(rel: str, text: str) -> Document:
     )
 
 
-def markdown_blocks(body: str) -> list[tuple[LineKind, int, int]]:
+def markdown_blocks(body: str, lines: list[str] | None = None) -> list[tuple[LineKind, int, int]]:
     """The blocks that give lines a kind (see markdown_kinds), or none when the nesting is
-    pathological (the text is then taken as plain lines)."""
+    pathological (the text is then taken as plain lines). ``lines``: ``body.split("\n")``, if
+    the caller has it (splitting again cost a tenth of the parse)."""
     if not _nesting_ok(body):
         return []
     from seed_kickoff.markdown_kinds import block_kinds  # imports markdown-it's tables: lazily
 
     try:
-        return block_kinds(body)
+        return block_kinds(body, lines)
     except RecursionError:
         return []
 

@@ -86,10 +86,11 @@ _HTML_STARTS = [(start, can_interrupt) for start, _, can_interrupt in HTML_SEQUE
 _HTML_COMMENT = 1  # index of '<!--' in HTML_SEQUENCES: the only HTML block read as meta
 
 
-def block_kinds(body: str) -> list[tuple[LineKind, int, int]]:
+def block_kinds(body: str, lines: list[str] | None = None) -> list[tuple[LineKind, int, int]]:
     """(kind, first line, end line) of every block that gives its lines a kind, outer blocks
-    before the blocks inside them (0-based lines, end excluded), like markdown-it's token maps."""
-    parser = _Parser(body)
+    before the blocks inside them (0-based lines, end excluded), like markdown-it's token maps.
+    ``lines``, when given, must be ``body.split("\n")`` (the caller often has it already)."""
+    parser = _Parser(body, body.split("\n") if lines is None else lines)
     parser.tokenize(0, parser.line_max)
     return list(zip(parser.kinds, parser.starts, parser.ends, strict=True))
 
@@ -97,11 +98,10 @@ def block_kinds(body: str) -> list[tuple[LineKind, int, int]]:
 class _Parser:
     """markdown-it's StateBlock and block rules, reduced to what decides a line's kind."""
 
-    def __init__(self, src: str) -> None:
+    def __init__(self, src: str, lines: list[str]) -> None:
         self.src = src
-        lines = src.split("\n")
         if not lines[-1].strip(" \t"):
-            lines.pop()  # markdown-it drops a last line holding nothing but spaces
+            lines = lines[:-1]  # markdown-it drops a last line holding nothing but spaces
         n = len(lines)
         # Offsets of each line's start and end, and its leading spaces (markdown-it's bMarks,
         # eMarks, tShift, sCount), each built by C-level maps rather than a loop over lines.
@@ -171,6 +171,14 @@ class _Parser:
         if ch not in _NOT_PLAIN:  # most blocks: no other rule can start with this character
             self.paragraph(line, end)
             return
+        # Headings are the commonest of the rest; no other rule starts with '#', so testing
+        # them first keeps markdown-it's order.
+        if ch == "#" and self.atx(line):
+            self.kinds.append("heading")  # mark(), inlined
+            self.starts.append(line)
+            self.ends.append(line + 1)
+            self.line = line + 1
+            return
         if ch in "`~" and self.fence_open(line) and self.fence(line, end):
             return
         if ch == ">":
@@ -185,19 +193,14 @@ class _Parser:
             return
         if ch == "<" and self.html_block(line, end):
             return
-        if ch == "#" and self.atx(line):
-            self.mark("heading", line, line + 1)
-            self.line = line + 1
-            return
         self.paragraph(line, end)
 
     # -- single-line tests (markdown-it's rules in silent mode) ------------------------------
 
     def atx(self, line: int) -> bool:
         pos, emax = self.b[line] + self.t[line], self.e[line]
-        hashes = len(self.src[pos : min(emax, pos + 7)]) - len(
-            self.src[pos : min(emax, pos + 7)].lstrip("#")
-        )
+        head = self.src[pos : min(emax, pos + 7)]
+        hashes = len(head) - len(head.lstrip("#"))
         return 1 <= hashes <= 6 and (pos + hashes >= emax or self.src[pos + hashes] in " \t")
 
     def hr(self, line: int) -> bool:
@@ -363,8 +366,8 @@ class _Parser:
         """Where the list item whose text starts at ``content`` ends if that text is a one-line
         paragraph that the next line (another item, a blank line, ...) ends and nothing else
         follows inside the item; else -1. What tokenize would find, found faster."""
-        src, s, nxt = self.src, self.s, start + 1
-        emax = self.e[start]
+        src, s, b, t, e, nxt = self.src, self.s, self.b, self.t, self.e, start + 1
+        emax = e[start]
         if content >= emax or nxt >= end or self.level >= _MAX_NESTING:
             return -1
         if src[content] in _NOT_PLAIN or src.find("|", content, emax) >= 0:
@@ -372,11 +375,11 @@ class _Parser:
         if s[start] - self.blk >= 4:
             return -1
         old_parent, self.parent = self.parent, "paragraph"  # as the paragraph rule leaves it
-        if self.empty(nxt):
+        if b[nxt] + t[nxt] >= e[nxt]:
             # tokenize steps over the blank line, then stops at the next line outside the item.
             line = nxt + 1
             if line < end:
-                while line < self.line_max and self.empty(line):
+                while line < self.line_max and b[line] + t[line] >= e[line]:
                     line += 1
                 if line < end and s[line] >= self.blk:
                     self.parent = old_parent
@@ -623,14 +626,18 @@ class _Parser:
             indent_after = 1 if content >= emax else offset - initial
             if indent_after > 4:
                 indent_after = 1
-            mark = self.mark("list", start)
+            # mark(), inlined: once per list item
+            mark = len(self.ends)
+            self.kinds.append("list")
+            self.starts.append(start)
+            self.ends.append(0)
             self.level += 1
             old_t, old_s, old_list_indent = t[start], s[start], self.list_indent
             self.list_indent = self.blk
             self.blk = initial + indent_after
             t[start] = content - b[start]
             s[start] = offset
-            if content >= emax and self.empty(start + 1):
+            if content >= emax and b[start + 1] + t[start + 1] >= e[start + 1]:
                 self.line = min(self.line + 2, end)
             elif (item_end := self.one_line_item(start, content, end)) >= 0:
                 self.line = item_end
