@@ -291,3 +291,48 @@ def test_random_translations_match_at_least_what_re_matches(
             assert end in ends, (source, flags, lowered, line)
         start = end + 1
     assert len(ends) == len(set(ends))  # at most once per line
+
+
+def test_cheaper_starts_are_supersets_of_built_in_patterns() -> None:
+    """Each cut names a planned pattern of the built-in packs and its start (a stale entry would
+    silently stop applying), and the cut translation still reports every line re matches."""
+    hyperscan = pytest.importorskip("hyperscan")
+    from seed_kickoff.rules import load_rules
+    from seed_kickoff.scanplan import plan
+
+    plans = {
+        (p := plan(source, rule.flags)).source: p
+        for rule in load_rules().rules
+        for source in rule.sources
+    }
+    lines = [
+        "It provides x",
+        "the server returns 5",
+        "call os.path.join(a, b) now",
+        "x.y()",
+        "Why would anyone ever do this, honestly? ",
+        "took 12.5 ms",
+        "5 %",
+        "3µs",
+        "١٢ MB",
+    ]
+    for source, cut in prefilter.CHEAPER_STARTS.items():
+        assert source in plans and source.startswith(cut), source
+        translated = plans[source].translated()
+        assert translated is not None and translated != translate(source, plans[source].flags)
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        database.compile(
+            expressions=[translated.encode()],
+            flags=[hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY],
+        )
+        for line in lines:
+            if plans[source].pattern.search(line):
+                assert scan_reports(database, encode(line) or b""), (source, line)
+
+
+def test_a_cut_start_becomes_the_characters_it_ends_with() -> None:
+    digit = "[\\x30-\\x39]"  # the optional group ends in a digit too
+    assert translate(r"\b\d+(\.\d+)?x", 0, cut=r"\b\d+(\.\d+)?") == (
+        f"(?:(?:{digit}|{digit})[\\x78])[^\\n]*$"
+    )
+    assert translate(r"a*b", 0, cut="a*") == "(?:[\\x62])[^\\n]*$"  # may be empty: dropped

@@ -111,23 +111,88 @@ class Untranslatable(Exception):
     """A construct the translation does not handle: the pattern runs the plain way."""
 
 
-def translate(source: str, flags: int, lowered: bool = False) -> str:
+def translate(source: str, flags: int, lowered: bool = False, cut: str | None = None) -> str:
     """A Hyperscan pattern (ASCII mode, multi-line) that matches wherever ``source`` compiled with
     ``flags`` matches within a line, and is reported once per line, at its end. With
     ``lowered``, ``source`` is meant to run over the lowercased text, but the translation runs
-    over the text itself: each byte stands for its lowercase (placeholders have no case)."""
+    over the text itself: each byte stands for its lowercase (placeholders have no case).
+
+    ``cut``, the start of ``source`` (its first top-level items, written as in ``source``), is
+    replaced by the characters it can end with (see ``CHEAPER_STARTS``)."""
     try:
         tree = _parser.parse(source, flags)
+        head = 0 if cut is None else len(_parser.parse(cut, flags).data)
     except re.error as error:
         raise Untranslatable(str(error)) from error
-    if tree.state.flags & (re.ASCII | re.LOCALE):
+    flags = tree.state.flags
+    if flags & (re.ASCII | re.LOCALE):
         raise Untranslatable("ASCII or LOCALE classes: not what the placeholders stand for")
     items, end = list(tree.data), "[^\\n]*$"
+    start = ""
+    if head:
+        # Every match of the start ends in one of these (or is empty): the rest of the pattern
+        # follows one of them, or starts the match.
+        last = _last_chars(items[:head])
+        if last:
+            start = "(?:" + "|".join(_byte_class(op, av, flags, lowered) for op, av in last) + ")"
+        items = items[head:]
     if items and items[-1][0] is _c.AT and "END" in str(items[-1][1]):
         # The match ends the line: Hyperscan's own "$" checks that, and the pattern no longer
         # runs on to the end of every line it starts on (a scan about a tenth cheaper).
         items, end = items[:-1], "$"
-    return f"(?:{_items(items, tree.state.flags, lowered)}){end}"
+    return f"(?:{start}{_items(items, flags, lowered)}){end}"
+
+
+# Patterns whose start, cut to the characters it can end with, makes the database's scan cheaper
+# (a leading repeat, or words before a repeat, that Hyperscan runs as an automaton over every
+# byte): a pattern's source (as planned) -> its start. A cut is a superset whatever it is (a
+# match of the whole holds a match of the rest, after one of those characters), so it costs only
+# the few more lines ``re`` then searches. Measured over the corpus (CPU, best of seven, the
+# whole-text database alone): 34.7-36.5 -> 24.7-27.4 ms, reports 12,415 -> 12,875.
+CHEAPER_STARTS = {
+    # behaviour.system-verb
+    r"\b(it|this|the [a-z]+) (provides|defines|supports|returns|accepts|exposes|implements"
+    r"|generates|parses|emits|handles|invokes|lists|lets you|allows you)\b": r"\b(it|this|the [a-z]+)",
+    # interfaces.code-call
+    r"\b[a-z_][A-Za-z0-9_]*\.[a-z_][A-Za-z0-9_]*\([^)\n]{0,60}\)": r"\b[a-z_][A-Za-z0-9_]*",
+    # opinion.rhetoric
+    r"^[^`|\n]{20,}\?[ \t]*$": r"^[^`|\n]{20,}",
+    # performance.quantity
+    r"\b\d+(\.\d+)?(?:(?!\n)\s)?(ms|µs|us|ns|milliseconds?|microseconds?|seconds?|s|minutes?"
+    r"|[kKMGT]i?B|bytes|[kMG]?bps|[kMG]?Hz|rps|qps|ops/s|requests? per second|fps|%|percent|MB/s"
+    r"|GB/s|mA|mAh|mW|mV|V|W|ppm|°C|mm|cm|dB|dBm|px|pixels|cores|threads|nodes)(?!\w)": (
+        r"\b\d+(\.\d+)?"
+    ),
+}
+
+
+def _last_chars(items: list[tuple[Any, Any]]) -> list[tuple[Any, Any]] | None:
+    """Single-character atoms one of which ends every non-empty match of ``items`` (with the
+    pattern's flags); None when some match may be empty or that is not known."""
+    found: list[tuple[Any, Any]] = []
+    for op, av in reversed(items):
+        if op in (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN):
+            return [*found, (op, av)]
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue  # matches nothing: the character before it ends the match
+        if op is _c.BRANCH:
+            alternatives = [_last_chars(list(alt.data)) for alt in av[1]]
+            if any(alternative is None for alternative in alternatives):
+                return None
+            return found + [atom for alternative in alternatives for atom in alternative or ()]
+        if op is _c.SUBPATTERN and not av[1] and not av[2]:  # not a group of other flags
+            op, av = _c.MAX_REPEAT, (1, 1, av[3])
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            low, _high, sub = av
+            inner = _last_chars(list(sub.data))
+            if inner is None:
+                return None
+            found += inner
+            if low:
+                return found
+            continue  # may repeat no time: what comes before may end the match
+        return None
+    return None
 
 
 def _items(items: list[tuple[Any, Any]], flags: int, fold: bool) -> str:

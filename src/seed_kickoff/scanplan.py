@@ -97,12 +97,14 @@ class PatternPlan:
 
     def translated(self) -> str | None:
         """``prefilter``, translated now."""
-        from seed_kickoff.prefilter import Untranslatable, translate
+        from seed_kickoff.prefilter import CHEAPER_STARTS, Untranslatable, translate
 
+        cut = CHEAPER_STARTS.get(self.source)
         try:
             if self.lowered_source is not None:
-                return translate(self.lowered_source, self.flags & ~re.IGNORECASE, lowered=True)
-            return translate(self.source, self.flags)
+                flags = self.flags & ~re.IGNORECASE
+                return translate(self.lowered_source, flags, lowered=True, cut=cut)
+            return translate(self.source, self.flags, cut=cut)
         except Untranslatable:
             return None
 
