@@ -7,6 +7,7 @@ import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -429,6 +430,50 @@ def test_the_prefilter_is_compiled_once_a_run_has_read_enough(
     monkeypatch.setattr(analyse_module, "_PLANS", [])  # a new run
     assert_same(doc, ruleset)
     assert analyse_module._rules_plan(ruleset).finder.prefilter is not None
+
+
+def test_text_expected_makes_a_large_run_from_its_first_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process told that much text is coming (a large run, a pool worker's share of one) uses
+    the trie, and compiles the prefilter's database, at its first text; what it reads, or skips,
+    is taken off what it expects. Told nothing, a small text keeps the small run's engine."""
+    import seed_kickoff.analyse as analyse_module
+    from seed_kickoff.analyse import expect_text, skip_text
+
+    monkeypatch.setattr(analyse_module, "_PLANS", [])
+    monkeypatch.setattr(analyse_module, "_ahead", 0)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(analyse_module, "_TRIE_AFTER", 20_000)
+    monkeypatch.setattr(analyse_module, "_COMPILE_AFTER", 50_000)
+    ruleset = RuleSet(rules=[*TRICKY.rules, *load_rules().rules])
+    doc = fixture_doc()
+    size = len("\n".join(doc.lines))
+
+    def finder() -> Any:
+        return analyse_module._rules_plan(ruleset).finder
+
+    assert_same(doc, ruleset)
+    assert not finder().large and finder().trie is None
+    monkeypatch.setattr(analyse_module, "_PLANS", [])
+    expect_text(30_000)
+    skip_text(29_000)  # found in the results cache: not read after all
+    assert_same(doc, ruleset)
+    assert not finder().large
+    assert analyse_module._ahead == max(0, 1_000 - size)
+
+    monkeypatch.setattr(analyse_module, "_PLANS", [])
+    expect_text(30_000)
+    assert_same(doc, ruleset)
+    assert finder().large and finder().trie is not None and finder().prefilter is None
+    assert analyse_module._ahead == 30_000 - size
+    if hyperscan_missing():
+        return
+    monkeypatch.setattr(analyse_module, "_PLANS", [])
+    expect_text(60_000)  # more than the database costs to compile: compiled now
+    assert_same(doc, ruleset)
+    assert finder().prefilter is not None
+    assert list(tmp_path.glob("seed-kickoff/prefilter-*.bin"))
 
 
 def test_a_failed_compile_is_not_tried_again(monkeypatch: pytest.MonkeyPatch) -> None:

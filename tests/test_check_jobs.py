@@ -46,7 +46,7 @@ def test_jobs_auto_is_the_default_and_one_process_for_a_small_run(
     real_pool = check_module._judge_in_pool
 
     def spy(*args: Any) -> Any:
-        started.append(args[-1])
+        started.append(args[6])  # its jobs
         return real_pool(*args)
 
     monkeypatch.setattr(check_module, "_judge_in_pool", spy)
@@ -95,3 +95,30 @@ def test_summaries_from_workers_share_what_they_repeat(make_seeds: MakeSeeds) ->
     copies = [pickle.loads(pickle.dumps(summary)) for summary in result.summaries()]
     assert copies == result.summaries()
     assert all(copy.coverage is copies[0].coverage for copy in copies)
+
+
+def test_each_worker_expects_its_share_of_the_runs_text(
+    make_seeds: MakeSeeds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker is told how much text its part of the run holds, so that its first texts are
+    scanned as a large run's are (analyse.expect_text); the parent is told nothing."""
+    files: dict[str, str | bytes] = {
+        f"s{n}.md": "# T\n\nThe tool must work.\n" * 40 for n in range(6)
+    }
+    files["scan.pdf"] = b"%PDF-1.4 " + b"x" * 5000  # mostly not text: counts none
+    seeds = make_seeds(files)
+    size = len(files["s0.md"])
+    shares: list[int] = []
+    real_pool = check_module._judge_in_pool
+
+    def spy(*args: Any) -> Any:
+        shares.append(args[7])
+        return real_pool(*args)
+
+    monkeypatch.setattr(check_module, "_judge_in_pool", spy)
+    check_seeds(seeds, CheckOptions(jobs=3))
+    assert shares == [6 * size // 3]
+    told: list[int] = []
+    monkeypatch.setattr(check_module, "expect_text", told.append)
+    check_module._start_worker(seeds, check_module.load_rules(), 1000, False, None, 1234)
+    assert told == [1234]

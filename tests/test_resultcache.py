@@ -96,6 +96,28 @@ def test_a_changed_seed_is_judged_again_and_only_it(
     assert report == json_report(seeds, "--no-cache")
 
 
+def test_a_seed_found_in_the_cache_is_taken_off_the_text_expected(
+    make_seeds: MakeSeeds, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The analyser is told the run's text up front (to pick its engine); a seed whose result
+    is kept will not be analysed, so its size is taken back, and a run leaves nothing expected."""
+    import seed_kickoff.analyse as analyse_module
+
+    files = seed_files()
+    seeds = make_seeds(files)
+    json_report(seeds)
+    told: list[int] = []
+    skipped: list[int] = []
+    real_expect = check_module.expect_text
+    monkeypatch.setattr(check_module, "expect_text", lambda n: (told.append(n), real_expect(n)))
+    monkeypatch.setattr(check_module, "skip_text", skipped.append)
+    json_report(seeds, "--jobs", "1")
+    total = sum(len(text) for text in files.values())
+    assert told == [total, 0]
+    assert sorted(skipped) == sorted(len(text) for text in files.values())
+    assert analyse_module._ahead == 0
+
+
 @pytest.mark.parametrize(
     "change",
     [

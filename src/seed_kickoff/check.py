@@ -8,7 +8,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from seed_kickoff.analyse import analyse
+from seed_kickoff.analyse import ENOUGH_TEXT, analyse, expect_text, skip_text
 from seed_kickoff.errors import UsageError
 from seed_kickoff.index import read_index
 from seed_kickoff.judge import judge
@@ -119,8 +119,10 @@ def stored_results(
         jobs = auto_jobs(len(tasks))
     judged: Iterable[_Judged]
     if jobs > 1 and len(tasks) > 1:
-        judged = _judge_in_pool(seeds_dir, ruleset, max_bytes, topics, cache, tasks, jobs)
+        share = expected_text(seeds_dir, tasks, ENOUGH_TEXT * jobs) // jobs
+        judged = _judge_in_pool(seeds_dir, ruleset, max_bytes, topics, cache, tasks, jobs, share)
     else:
+        expect_text(expected_text(seeds_dir, tasks, ENOUGH_TEXT))
         judged = (_judge_one(seeds_dir, ruleset, max_bytes, topics, cache, task) for task in tasks)
     try:
         for summary, blob, entry in judged:
@@ -128,8 +130,26 @@ def stored_results(
                 cache.add(*entry)  # here, not in the workers: one process writes the cache
             yield summary, blob
     finally:
+        expect_text(0)
         if cache is not None:
             cache.close()
+
+
+def expected_text(seeds_dir: Path, tasks: Sequence[_Task], most: int) -> int:
+    """About how many characters of text the seeds hold (their sizes; PDFs, mostly not text,
+    count none), counted up to ``most``: the analyser picks its engine by the size of the run."""
+    total = 0
+    for rel, *_ in tasks:
+        if total >= most:
+            break
+        if format_of(rel) == "pdf":
+            continue
+        try:
+            size = os.stat(os.path.join(seeds_dir, rel)).st_size
+        except OSError:  # read_seed reports it
+            continue
+        total += size
+    return total
 
 
 AUTO_JOBS = 0
@@ -170,6 +190,7 @@ def _judge_one(
         kept = cache.get(key) if cache is not None else None
         if kept is not None:
             result, blob = kept
+            skip_text(len(data))
         else:
             doc = load_bytes(rel, data, format_of(rel), max_bytes)
             result = judge_document(doc, ruleset, listed, topics)
@@ -189,12 +210,18 @@ _WORKER: tuple[Path, RuleSet, int, bool, ResultCache | None] | None = None
 
 
 def _start_worker(
-    seeds_dir: Path, ruleset: RuleSet, max_bytes: int, topics: bool, cache: ResultCache | None
+    seeds_dir: Path,
+    ruleset: RuleSet,
+    max_bytes: int,
+    topics: bool,
+    cache: ResultCache | None,
+    share: int,
 ) -> None:
     global _WORKER
     if cache is not None:  # a forked worker must not share the parent's open file
         cache = cache.unopened()
     _WORKER = (seeds_dir, ruleset, max_bytes, topics, cache)
+    expect_text(share)  # its part of the run's text
 
 
 def _judge_in_worker(task: _Task) -> _Judged:
@@ -210,6 +237,7 @@ def _judge_in_pool(
     cache: ResultCache | None,
     tasks: list[_Task],
     jobs: int,
+    share: int,
 ) -> Iterator[_Judged]:
     from concurrent.futures import ProcessPoolExecutor  # only large trees pay for the import
 
@@ -217,7 +245,7 @@ def _judge_in_pool(
     with ProcessPoolExecutor(
         max_workers=jobs,
         initializer=_start_worker,
-        initargs=(seeds_dir, ruleset, max_bytes, topics, cache),
+        initargs=(seeds_dir, ruleset, max_bytes, topics, cache, share),
     ) as pool:
         yield from pool.map(_judge_in_worker, tasks, chunksize=chunk)
 
