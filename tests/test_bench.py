@@ -6,6 +6,7 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "run.py"
 
@@ -53,3 +54,19 @@ def test_target_lines_say_which_targets_are_met() -> None:
     assert by_name["peak RSS, 10000 / 1000 seeds (flat)"].endswith(" met")
     assert by_name["CPU per MB, 10000 / 1000 seeds (linear)"].endswith(" met")
     assert len(lines) == 6
+
+
+def test_commands_take_turns(monkeypatch: Any) -> None:
+    """Each round runs every command once, in order: a slow spell of the machine slows all."""
+    bench = load_bench()
+    order: list[str] = []
+
+    def fake_run(command: list[str]) -> Any:
+        order.append(command[0])
+        return bench.Run(wall=float(len(order)), cpu=1.0, rss_mb=1.0, code=0)
+
+    monkeypatch.setattr(bench, "run", fake_run)
+    runs = bench.in_turn([["a"], ["b"], ["c"]], 2)
+    assert order == ["a", "b", "c", "a", "b", "c"]
+    assert [[r.wall for r in timed] for timed in runs] == [[1, 4], [2, 5], [3, 6]]
+    assert [r.wall for r in bench.best_in_turn([["a"], ["b"]], 2)] == [7, 8]
