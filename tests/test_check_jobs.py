@@ -122,3 +122,20 @@ def test_each_worker_expects_its_share_of_the_runs_text(
     monkeypatch.setattr(check_module, "expect_text", told.append)
     check_module._start_worker(seeds, check_module.load_rules(), 1000, False, None, 1234)
     assert told == [1234]
+
+
+def test_without_fork_the_executor_gives_the_same_report(
+    make_seeds: MakeSeeds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where fork is missing or unsafe (macOS, Windows) the pool is ProcessPoolExecutor's."""
+    from seed_kickoff import forkpool
+
+    seeds = make_seeds(
+        {f"s{n:02d}.md": f"# Tool {n}\n\nThe tool must parse {n} files.\n" for n in range(9)}
+    )
+    forked = invoke(["check", str(seeds), "--format", "json", "--jobs", "2"])
+    used: list[bool] = []
+    monkeypatch.setattr(forkpool, "usable", lambda: used.append(False) or False)
+    executor = invoke(["check", str(seeds), "--format", "json", "--jobs", "2"])
+    assert used == [False]
+    assert forked == executor == invoke(["check", str(seeds), "--format", "json", "--jobs", "1"])

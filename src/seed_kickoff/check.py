@@ -239,14 +239,16 @@ def _judge_in_pool(
     jobs: int,
     share: int,
 ) -> Iterator[_Judged]:
-    from concurrent.futures import ProcessPoolExecutor  # only large trees pay for the import
+    from seed_kickoff import forkpool  # only large trees pay for the imports
 
     chunk = max(1, min(32, len(tasks) // (jobs * 8)))
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        initializer=_start_worker,
-        initargs=(seeds_dir, ruleset, max_bytes, topics, cache, share),
-    ) as pool:
+    initargs = (seeds_dir, ruleset, max_bytes, topics, cache, share)
+    if forkpool.usable():
+        yield from forkpool.fork_map(_judge_in_worker, tasks, jobs, chunk, _start_worker, initargs)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=initargs) as pool:
         yield from pool.map(_judge_in_worker, tasks, chunksize=chunk)
 
 

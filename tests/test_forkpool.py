@@ -1,0 +1,87 @@
+"""forkpool.fork_map: ``map`` in forked workers, in order, errors raised, workers always reaped."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from seed_kickoff import forkpool
+from seed_kickoff.forkpool import WorkerDied, fork_map
+
+pytestmark = pytest.mark.skipif(not forkpool.usable(), reason="fork_map is for Linux")
+
+_SETTING: list[int] = []
+
+
+def square(n: int) -> int:
+    return n * n + sum(_SETTING)
+
+
+def big(n: int) -> bytes:
+    return bytes([n % 256]) * 300_000  # larger than a pipe holds: reads and writes interleave
+
+
+def fails_at_seven(n: int) -> int:
+    if n == 7:
+        raise ValueError(f"task {n} refused")
+    return n
+
+
+def dies_at_five(n: int) -> int:
+    if n == 5:
+        os._exit(3)
+    return n
+
+
+def remember(value: int) -> None:
+    _SETTING[:] = [value]
+
+
+def no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize(("count", "jobs", "chunk"), [(0, 2, 4), (1, 3, 1), (50, 2, 3), (50, 8, 1)])
+def test_results_come_in_task_order(count: int, jobs: int, chunk: int) -> None:
+    tasks = list(range(count))
+    assert list(fork_map(square, tasks, jobs, chunk)) == [n * n for n in tasks]
+    assert no_children_left()
+
+
+def test_each_worker_runs_the_initializer_and_the_parent_does_not() -> None:
+    assert list(fork_map(square, [1, 2, 3], 2, 1, remember, (10,))) == [11, 14, 19]
+    assert _SETTING == []
+
+
+def test_results_larger_than_a_pipe_arrive_whole() -> None:
+    results = list(fork_map(big, list(range(12)), 3, 2))
+    assert [r[:1] for r in results] == [bytes([n]) for n in range(12)]
+    assert all(len(r) == 300_000 for r in results)
+
+
+def test_an_error_in_a_task_is_raised_when_its_result_is_due() -> None:
+    got: list[int] = []
+    with pytest.raises(ValueError, match="task 7 refused"):
+        for n in fork_map(fails_at_seven, list(range(20)), 2, 2):
+            got.append(n)
+    assert got == list(range(6))  # the results before its chunk (6, 7) came, in order
+    assert no_children_left()
+
+
+def test_a_worker_that_dies_is_reported_and_the_others_are_ended() -> None:
+    with pytest.raises(WorkerDied, match="exit status 3"):
+        list(fork_map(dies_at_five, list(range(40)), 2, 1))
+    assert no_children_left()
+
+
+def test_a_caller_that_stops_early_leaves_no_worker_behind() -> None:
+    results: Iterator[bytes] = fork_map(big, list(range(40)), 2, 1)
+    assert next(results)[:1] == b"\x00"
+    results.close()  # (workers blocked writing results nobody reads are killed)
+    assert no_children_left()
