@@ -70,7 +70,8 @@ def test_an_error_in_a_task_is_raised_when_its_result_is_due() -> None:
     with pytest.raises(ValueError, match="task 7 refused"):
         for n in fork_map(fails_at_seven, list(range(20)), 2, 2):
             got.append(n)
-    assert got == list(range(6))  # the results before its chunk (6, 7) came, in order
+    first = next(chunk[0] for chunk in forkpool.chunked(20, 2, 2) if 7 in chunk)
+    assert got == list(range(first))  # the results before its chunk came, in order
     assert no_children_left()
 
 
@@ -85,3 +86,14 @@ def test_a_caller_that_stops_early_leaves_no_worker_behind() -> None:
     assert next(results)[:1] == b"\x00"
     results.close()  # (workers blocked writing results nobody reads are killed)
     assert no_children_left()
+
+
+def test_chunks_cover_the_tasks_in_order_and_shrink_toward_the_end() -> None:
+    chunks = forkpool.chunked(1000, 2, 32)
+    assert [i for chunk in chunks for i in chunk] == list(range(1000))
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes[0] == 32 and max(sizes) == 32
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[-8:] == [1] * 8  # the end goes one task at a time
+    assert forkpool.chunked(0, 2, 32) == []
+    assert [len(c) for c in forkpool.chunked(5, 4, 32)] == [1] * 5

@@ -51,11 +51,11 @@ def fork_map(
     initializer: Callable[..., object] | None = None,
     initargs: tuple[Any, ...] = (),
 ) -> Iterator[R]:
-    """``function`` of each task, in order, computed in ``jobs`` forked processes, ``chunk``
-    tasks at a time. Each worker runs ``initializer(*initargs)`` first. An exception raised by
-    ``function`` is raised here when its task's result is due; the workers are ended when the
-    iterator is exhausted, closed or left by an exception."""
-    chunks = [range(start, min(start + chunk, len(tasks))) for start in range(0, len(tasks), chunk)]
+    """``function`` of each task, in order, computed in ``jobs`` forked processes, up to
+    ``chunk`` tasks at a time (see ``chunked``). Each worker runs ``initializer(*initargs)``
+    first. An exception raised by ``function`` is raised here when its task's result is due; the
+    workers are ended when the iterator is exhausted, closed or left by an exception."""
+    chunks = chunked(len(tasks), jobs, chunk)
     workers: list[_Worker] = []
     finished = False
     try:
@@ -67,6 +67,18 @@ def fork_map(
     finally:
         for worker in workers:
             worker.end(wait=finished)
+
+
+def chunked(count: int, jobs: int, largest: int) -> list[range]:
+    """``range(count)`` in consecutive chunks of up to ``largest``, smaller toward the end (a
+    quarter of what is left per worker, down to one task): the last chunks are short, so no
+    worker idles long at the end while another finishes a full one."""
+    chunks, start = [], 0
+    while start < count:
+        size = max(1, min(largest, (count - start) // (jobs * 4)))
+        chunks.append(range(start, start + size))
+        start += size
+    return chunks
 
 
 def _results(workers: list[_Worker], chunks: list[range]) -> Iterator[Any]:
@@ -132,7 +144,9 @@ class _Worker:
         return cls(pid, command_write, result_read)
 
     def give(self, number: int) -> None:
-        os.write(self.commands, number.to_bytes(4, "little"))
+        # A worker that died has its results pipe at its end: reading it says so (WorkerDied).
+        with contextlib.suppress(BrokenPipeError):
+            os.write(self.commands, number.to_bytes(4, "little"))
 
     def receive(self) -> tuple[int, Any]:
         # Read exactly one message: a buffered reader could take the start of the next one off
