@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import field
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from seed_kickoff.controls import escape_controls
@@ -396,7 +397,10 @@ class _Scanner:
     def _in_scope(self, scope: frozenset[str]) -> list[int]:
         indices = self.scoped.get(scope)
         if indices is None:
-            indices = self.scoped[scope] = [i for i, k in enumerate(self.kinds) if k in scope]
+            # (C-level maps: this runs over every line, once or twice a seed)
+            kinds = self.kinds
+            indices = list(compress(range(len(kinds)), map(scope.__contains__, kinds)))
+            self.scoped[scope] = indices
         return indices
 
     def scan(self, index: int, result: Analysis) -> None:

@@ -151,14 +151,15 @@ def _str(value: object) -> str | None:
 
 def _parse_plain(rel: str, text: str, fmt: str) -> Document:
     lines = text.split("\n")
-    kinds = _blank_kinds(lines)
+    strips = list(map(str.strip, lines))  # once: each line is looked at from its neighbours too
+    kinds = list(map(_BLANK_OR_TEXT.__getitem__, map(bool, strips)))
     n = len(lines)
-    for i, line in enumerate(lines):
-        if kinds[i] == "blank":
+    for i, stripped in enumerate(strips):
+        if not stripped:
             continue
-        stripped = line.strip()
+        line = lines[i]
         prev_blank = i == 0 or kinds[i - 1] == "blank"
-        next_blank = i + 1 >= n or not lines[i + 1].strip()
+        next_blank = i + 1 >= n or not strips[i + 1]
         isolated_short = (
             prev_blank
             and next_blank
