@@ -411,10 +411,14 @@ class _Scanner:
         refused: set[int] = set()  # lines where ``unless`` matched
         limit = rules_plan.limits[index]
         hits = 0
-        for pattern, slot in zip(rules_plan.plans[index], rules_plan.slots[index], strict=True):
+        plans, slots = rules_plan.plans[index], rules_plan.slots[index]
+        if self.candidates is not None:
+            self._scan_candidates(rule, scope, limit, plans, slots, result)
+            return
+        for pattern in plans:
             if hits >= limit:
                 break
-            for line, start, end in self._first_matches(pattern, slot, scope):
+            for line, start, end in self._first_matches(pattern, scope):
                 if line in seen or line in refused:
                     continue
                 source = self.lines[line]
@@ -424,32 +428,71 @@ class _Scanner:
                 seen.add(line)
                 hits += 1
                 if hits <= MAX_SIGNALS_PER_RULE:
-                    text = source[start:end]
-                    result.signals.append(
-                        Signal(
-                            rule=rule.id,
-                            line=line + 1,
-                            text=escape_controls(text.strip()[:_EXCERPT] or text[:_EXCERPT]),
-                            weight=rule.weight,
-                            dimension=rule.dimension,
-                            genre=rule.genre,
-                            message=rule.message,
-                        )
-                    )
+                    result.signals.append(_signal(rule, line, source, start, end))
                 if hits >= limit:
                     break
         if hits:
             result.hits[rule.id] = hits
 
+    def _scan_candidates(
+        self,
+        rule: Rule,
+        scope: frozenset[str],
+        limit: int,
+        plans: tuple[PatternPlan, ...],
+        slots: tuple[int, ...],
+        result: Analysis,
+    ) -> None:
+        """``scan`` over the lines the prefilter names: what ``_first_matches`` and the loop over
+        its matches do, in one loop (most of a large run's analysis is this loop: the layers of
+        generators cost a fifth of it)."""
+        assert self.candidates is not None
+        candidates, kinds, rows, unless = self.candidates, self.kinds, self.lines, rule.unless
+        done: set[int] = set()  # lines counted, or refused by ``unless``
+        hits = 0
+        for pattern, slot in zip(plans, slots, strict=True):
+            lines = candidates.get(slot)
+            if lines is None:
+                if slot not in self.unfiltered:
+                    continue
+                lines = self._in_scope(scope)
+            lowered = pattern.lowered  # None: no twin, or it does not compile
+            regex = lowered or pattern.pattern
+            texts = self.low_lines if lowered else rows
+            search, flagged = regex.search, "flag" in regex.groupindex
+            for i in lines:
+                if i in done or kinds[i] not in scope:
+                    continue
+                match = search(texts[i])
+                if match is None:
+                    continue
+                if match.end() == match.start():
+                    match = _first_nonempty(regex, texts[i])
+                    if match is None:
+                        continue
+                done.add(i)
+                source = rows[i]
+                if unless is not None and unless.search(source):
+                    continue
+                hits += 1
+                if hits <= MAX_SIGNALS_PER_RULE:
+                    start, end = (
+                        match.span("flag") if flagged and match.group("flag") else match.span()
+                    )
+                    result.signals.append(_signal(rule, i, source, start, end))
+                if hits >= limit:
+                    result.hits[rule.id] = hits
+                    return
+        if hits:
+            result.hits[rule.id] = hits
+
     def _first_matches(
-        self, pattern: PatternPlan, slot: int, scope: frozenset[str]
+        self, pattern: PatternPlan, scope: frozenset[str]
     ) -> Iterator[tuple[int, int, int]]:
         """(line, start, end) of the first non-empty match on each line that has one, in order.
 
         Patterns are compiled here, on first use: most never are in a run over a few seeds.
         """
-        if self.candidates is not None:
-            return self._prefiltered(pattern, slot, scope)
         if (
             self.safe
             and pattern.keys is not None
@@ -478,18 +521,6 @@ class _Scanner:
         if not lines:
             return iter(())  # nothing to search: nothing to compile
         return self._search(pattern, use_lowered, lines, scope, offsets)
-
-    def _prefiltered(
-        self, pattern: PatternPlan, slot: int, scope: frozenset[str]
-    ) -> Iterator[tuple[int, int, int]]:
-        """What ``_first_matches`` gives, searching only the lines the prefilter names."""
-        assert self.candidates is not None
-        lines = self.candidates.get(slot)
-        if lines is None:
-            lines = self._in_scope(scope) if slot in self.unfiltered else []
-            if not lines:
-                return iter(())
-        return self._search(pattern, pattern.lowered_source is not None, lines, scope)
 
     def _search(
         self,
@@ -544,6 +575,20 @@ class _Scanner:
                 continue
             start, end = _cited(match)
             yield (line, max(start, pos + 1) - pos - 1, end - pos - 1)
+
+
+def _signal(rule: Rule, line: int, source: str, start: int, end: int) -> Signal:
+    """The signal of ``rule`` on 0-based ``line`` (``source``), citing ``source[start:end]``."""
+    text = source[start:end]
+    return Signal(
+        rule=rule.id,
+        line=line + 1,
+        text=escape_controls(text.strip()[:_EXCERPT] or text[:_EXCERPT]),
+        weight=rule.weight,
+        dimension=rule.dimension,
+        genre=rule.genre,
+        message=rule.message,
+    )
 
 
 def _first_nonempty(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
