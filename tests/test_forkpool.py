@@ -97,3 +97,21 @@ def test_chunks_cover_the_tasks_in_order_and_shrink_toward_the_end() -> None:
     assert sizes[-8:] == [1] * 8  # the end goes one task at a time
     assert forkpool.chunked(0, 2, 32) == []
     assert [len(c) for c in forkpool.chunked(5, 4, 32)] == [1] * 5
+
+
+def test_a_worker_never_returns_into_the_callers_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever a worker raises before it serves (a Ctrl-C at the wrong moment, say), it ends
+    there: only the parent goes on, and learns that the worker died."""
+    parent = os.getpid()
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(forkpool, "_serve", interrupted)
+    try:
+        with pytest.raises(WorkerDied, match="exit status 1"):
+            list(fork_map(square, [1, 2], 1, 1))
+    finally:
+        if os.getpid() != parent:  # a worker got here: end it, and the test fails in the parent
+            os._exit(9)
+    assert no_children_left()

@@ -60,8 +60,7 @@ def fork_map(
     finished = False
     try:
         for _ in range(min(jobs, len(chunks))):
-            inherited = [fd for worker in workers for fd in (worker.commands, worker.results)]
-            workers.append(_Worker.start(function, tasks, chunks, initializer, initargs, inherited))
+            _Worker.start(function, tasks, chunks, initializer, initargs, workers)
         yield from _results(workers, chunks)
         finished = True
     finally:
@@ -128,20 +127,36 @@ class _Worker:
         chunks: list[range],
         initializer: Callable[..., object] | None,
         initargs: tuple[Any, ...],
-        inherited: list[int],
-    ) -> _Worker:
-        """A new worker; ``inherited``: the parent's ends of the pipes of the workers before it,
-        which the new one closes (else a worker would not see its parent go)."""
+        workers: list[_Worker],
+    ) -> None:
+        """A new worker, added to ``workers``, whose pipes the new one closes (else a worker
+        would not see its parent go)."""
+        inherited = [fd for worker in workers for fd in (worker.commands, worker.results)]
         command_read, command_write = os.pipe()
         result_read, result_write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the worker: never returns
-            for fd in (command_write, result_read, *inherited):
-                os.close(fd)
-            _serve(function, tasks, chunks, initializer, initargs, command_read, result_write)
-        os.close(command_read)
-        os.close(result_write)
-        return cls(pid, command_write, result_read)
+        # Ctrl-C goes to the whole process group: held back across the fork, so that it reaches
+        # the parent only, and never a worker before it ignores it (a KeyboardInterrupt there
+        # would send the worker back into the caller's code).
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns
+                try:
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent's to handle
+                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+                    for fd in (command_write, result_read, *inherited):
+                        os.close(fd)
+                    _serve(
+                        function, tasks, chunks, initializer, initargs, command_read, result_write
+                    )
+                finally:
+                    os._exit(1)
+            os.close(command_read)
+            os.close(result_write)
+            # Listed before Ctrl-C can arrive: whatever happens next, the caller ends it.
+            workers.append(cls(pid, command_write, result_read))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def give(self, number: int) -> None:
         # A worker that died has its results pipe at its end: reading it says so (WorkerDied).
@@ -201,7 +216,6 @@ def _serve(
 ) -> None:
     code = 1
     try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
         if initializer is not None:
             initializer(*initargs)
         with os.fdopen(results, "wb") as out:
