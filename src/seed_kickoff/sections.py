@@ -88,7 +88,9 @@ def _placeholder_text(line: str) -> bool:
 
 def _statement(heading: str) -> bool:
     """Whether a heading says something, as a requirement does, rather than names a section."""
-    return sum(1 for word in heading.split() if _WORD.search(word)) > _TITLE_WORDS
+    words = heading.split()
+    # (most headings have too few words to be one: no word looked at)
+    return len(words) > _TITLE_WORDS and sum(1 for w in words if _WORD.search(w)) > _TITLE_WORDS
 
 
 def _levels(doc: Document, headings: Sequence[int]) -> dict[int, int | None]:
