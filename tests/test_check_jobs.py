@@ -139,3 +139,46 @@ def test_without_fork_the_executor_gives_the_same_report(
     executor = invoke(["check", str(seeds), "--format", "json", "--jobs", "2"])
     assert used == [False]
     assert forked == executor == invoke(["check", str(seeds), "--format", "json", "--jobs", "1"])
+
+
+def test_the_text_expected_counts_only_what_is_read_as_text(make_seeds: MakeSeeds) -> None:
+    """Sizes count up to what is read of a seed, and only for names of text formats: a
+    screenshot among small seeds must not make the run a large one."""
+    seeds = make_seeds(
+        {
+            "a.md": "# A\n" * 10,
+            "NOTES": "n" * 50,
+            "big.txt": "b" * 3000,
+            "shot.png": b"\x89PNG" + b"\x00" * 4000,
+            "scan.pdf": b"%PDF-1.4 " + b"x" * 4000,
+        }
+    )
+    tasks = [
+        (name, True, None, None) for name in ("a.md", "NOTES", "big.txt", "shot.png", "scan.pdf")
+    ]
+    assert check_module.expected_text(seeds, tasks, 10**9, 1000) == 40 + 50 + 1000
+    assert check_module.expected_text(seeds, tasks, 60, 1000) == 90  # stops once past "most"
+
+
+def test_a_run_that_fails_midway_ends_its_workers_at_once(
+    make_seeds: MakeSeeds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The caller's progress callback raising leaves no worker and no expectation behind, even
+    while the exception (and its traceback, holding the run's frames) is kept."""
+    import os
+
+    import seed_kickoff.analyse as analyse_module
+
+    seeds = make_seeds({f"s{n:02d}.md": "# T\n\nThe tool must work.\n" for n in range(12)})
+
+    def progress(done: int, total: int) -> None:
+        raise RuntimeError("the terminal went away")
+
+    with pytest.raises(RuntimeError) as kept:
+        check_seeds(seeds, CheckOptions(jobs=2), progress)
+    assert kept.value is not None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no worker left to reap
+    with pytest.raises(RuntimeError):
+        check_seeds(seeds, CheckOptions(jobs=1), progress)
+    assert analyse_module._ahead == 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -37,6 +39,41 @@ def dies_at_five(n: int) -> int:
 
 def remember(value: int) -> None:
     _SETTING[:] = [value]
+
+
+def cannot_start() -> None:
+    raise OSError("the worker cannot open its cache")
+
+
+def slow(n: int) -> int:
+    time.sleep(30 if n == 1 else 0)
+    return n
+
+
+def interrupted_at_two(n: int) -> int:
+    if n == 2:
+        os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C reaches the whole process group
+        time.sleep(0.1)
+    return n
+
+
+class Unloadable(Exception):
+    """Pickles, but cannot be unpickled (its __init__ wants two arguments)."""
+
+    def __init__(self, a: str, b: str) -> None:
+        super().__init__(a)
+
+
+def raises_unloadable(n: int) -> int:
+    raise Unloadable("odd", "error")
+
+
+def unpicklable(n: int) -> object:
+    return lambda: n
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
 
 
 def no_children_left() -> bool:
@@ -115,3 +152,89 @@ def test_a_worker_never_returns_into_the_callers_code(monkeypatch: pytest.Monkey
         if os.getpid() != parent:  # a worker got here: end it, and the test fails in the parent
             os._exit(9)
     assert no_children_left()
+
+
+def test_a_tasks_error_carries_the_workers_traceback() -> None:
+    with pytest.raises(ValueError) as caught:
+        list(fork_map(fails_at_seven, list(range(10)), 2, 1))
+    cause = caught.value.__cause__
+    assert isinstance(cause, forkpool.WorkerTraceback)
+    assert "fails_at_seven" in str(cause) and "task 7 refused" in str(cause)
+
+
+def test_an_initializer_that_fails_says_why() -> None:
+    with pytest.raises(OSError, match="cannot open its cache"):
+        list(fork_map(square, [1, 2, 3], 2, 1, cannot_start))
+    assert no_children_left()
+
+
+def test_errors_and_results_that_cannot_make_the_trip_are_named() -> None:
+    with pytest.raises(RuntimeError, match="Unloadable"):
+        list(fork_map(raises_unloadable, [1], 1, 1))
+    with pytest.raises(Exception, match=r"lambda|pickle"):
+        list(fork_map(unpicklable, [1, 2], 1, 1))
+    assert no_children_left()
+
+
+def test_a_busy_worker_is_killed_when_the_caller_stops() -> None:
+    results = fork_map(slow, [0, 1, 2], 2, 1)
+    assert next(results) == 0
+    started = time.monotonic()
+    results.close()  # task 1 sleeps for 30 s: its worker is killed, not waited for
+    assert time.monotonic() - started < 10
+    assert no_children_left()
+
+
+def test_workers_leave_ctrl_c_to_the_parent() -> None:
+    assert list(fork_map(interrupted_at_two, list(range(5)), 2, 1)) == list(range(5))
+
+
+def test_no_descriptor_is_left_open_and_high_ones_are_fine() -> None:
+    before = open_fds()
+    list(fork_map(square, list(range(10)), 3, 1))
+    with pytest.raises(ValueError):
+        list(fork_map(fails_at_seven, list(range(10)), 3, 1))
+    assert open_fds() == before
+    held = [os.open("/dev/null", os.O_RDONLY) for _ in range(1100)]  # past select()'s 1023
+    try:
+        assert list(fork_map(square, list(range(6)), 2, 1)) == [n * n for n in range(6)]
+    finally:
+        for fd in held:
+            os.close(fd)
+
+
+def test_a_failed_fork_leaves_fewer_workers_and_no_descriptor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real_fork = os.fork
+    forks: list[int] = []
+
+    def fork() -> int:
+        forks.append(1)
+        if len(forks) > 1:
+            raise BlockingIOError("no more processes")
+        return real_fork()
+
+    before = open_fds()
+    monkeypatch.setattr(os, "fork", fork)
+    assert list(fork_map(square, list(range(8)), 3, 1)) == [n * n for n in range(8)]
+    assert open_fds() == before
+    monkeypatch.setattr(os, "fork", lambda: (_ for _ in ()).throw(BlockingIOError("none")))
+    with pytest.raises(BlockingIOError):
+        list(fork_map(square, [1], 2, 1))
+    assert open_fds() == before
+
+
+def test_not_usable_while_another_thread_runs() -> None:
+    import threading
+
+    assert forkpool.usable()
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not forkpool.usable()
+    finally:
+        stop.set()
+        thread.join()
+    assert forkpool.usable()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,7 +12,13 @@ from seed_kickoff.analyse import ENOUGH_TEXT, analyse, expect_text, skip_text
 from seed_kickoff.errors import UsageError
 from seed_kickoff.index import read_index
 from seed_kickoff.judge import judge
-from seed_kickoff.loader import DEFAULT_MAX_BYTES, format_of, load_bytes, read_seed
+from seed_kickoff.loader import (
+    DEFAULT_MAX_BYTES,
+    FORMAT_BY_SUFFIX,
+    format_of,
+    load_bytes,
+    read_seed,
+)
 from seed_kickoff.model import (
     CheckResult,
     Document,
@@ -103,7 +109,7 @@ def stored_results(
     topics: bool = False,
     waivers: dict[str, Waiver] | None = None,
     cache: ResultCache | None = None,
-) -> Iterator[tuple[SeedSummary, bytes]]:
+) -> Generator[tuple[SeedSummary, bytes], None, None]:
     """Judge seeds one at a time, in index order; no seed's text outlives its judgement. Each
     result comes as its summary and its pickle, ready for a SeedStore: with ``jobs`` > 1 (or
     ``AUTO_JOBS``, see ``auto_jobs``) the worker processes pickle them, and the parent, which
@@ -119,10 +125,10 @@ def stored_results(
         jobs = auto_jobs(len(tasks))
     judged: Iterable[_Judged]
     if jobs > 1 and len(tasks) > 1:
-        share = expected_text(seeds_dir, tasks, ENOUGH_TEXT * jobs) // jobs
+        share = expected_text(seeds_dir, tasks, ENOUGH_TEXT * jobs, max_bytes) // jobs
         judged = _judge_in_pool(seeds_dir, ruleset, max_bytes, topics, cache, tasks, jobs, share)
     else:
-        expect_text(expected_text(seeds_dir, tasks, ENOUGH_TEXT))
+        expect_text(expected_text(seeds_dir, tasks, ENOUGH_TEXT, max_bytes))
         judged = (_judge_one(seeds_dir, ruleset, max_bytes, topics, cache, task) for task in tasks)
     try:
         for summary, blob, entry in judged:
@@ -135,20 +141,23 @@ def stored_results(
             cache.close()
 
 
-def expected_text(seeds_dir: Path, tasks: Sequence[_Task], most: int) -> int:
-    """About how many characters of text the seeds hold (their sizes; PDFs, mostly not text,
-    count none), counted up to ``most``: the analyser picks its engine by the size of the run."""
+def expected_text(seeds_dir: Path, tasks: Sequence[_Task], most: int, max_bytes: int) -> int:
+    """About how many characters of text the seeds hold, counted up to ``most``: the analyser
+    picks its engine by the size of the run. A seed counts its size up to ``max_bytes`` (what is
+    read of it) if it has the name of a text format (or no suffix): PDFs are mostly not text, and
+    a 4 MB screenshot among three small seeds made a run compile the prefilter's database."""
     total = 0
     for rel, *_ in tasks:
         if total >= most:
             break
-        if format_of(rel) == "pdf":
+        suffix = os.path.splitext(rel)[1].lower()
+        if suffix and FORMAT_BY_SUFFIX.get(suffix, "pdf") == "pdf":
             continue
         try:
             size = os.stat(os.path.join(seeds_dir, rel)).st_size
         except OSError:  # read_seed reports it
             continue
-        total += size
+        total += min(size, max_bytes)
     return total
 
 
@@ -275,10 +284,14 @@ def check_seeds(
     results = stored_results(
         seeds_dir, index, ruleset, options.max_bytes, options.jobs, options.topics, waivers, cache
     )
-    for done, (summary, blob) in enumerate(results):
-        store.append_pickled(summary, blob)
-        if progress is not None:
-            progress(done + 1, total)
+    try:
+        for done, (summary, blob) in enumerate(results):
+            store.append_pickled(summary, blob)
+            if progress is not None:
+                progress(done + 1, total)
+    finally:
+        # now, not whenever the generator is collected: its workers, cache and expectation
+        results.close()
     findings = list(index.findings)
     findings.extend(unmatched_waivers(store.summaries, options.waivers))
     gate = evaluate_gate(store.summaries, findings, options.policy)

@@ -39,8 +39,11 @@ class WorkerDied(RuntimeError):
 
 
 def usable() -> bool:
-    """Whether this platform forks safely (Linux)."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork")
+    """Whether this process forks safely: on Linux, with no other thread running (a lock one
+    holds, an import's say, would never be released in a worker)."""
+    threading = sys.modules.get("threading")  # not imported: no thread but this one
+    alone = threading is None or threading.active_count() == 1
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and alone
 
 
 def fork_map(
@@ -90,10 +93,12 @@ def _results(workers: list[_Worker], chunks: list[range]) -> Iterator[Any]:
                 given += 1
     done: dict[int, list[Any]] = {}
     by_fd = {worker.results: worker for worker in workers}
+    poller = select.poll()  # not select(): it refuses descriptors past 1023
+    for fd in by_fd:
+        poller.register(fd, select.POLLIN)
     for due in range(len(chunks)):
         while due not in done:
-            ready, _, _ = select.select(list(by_fd), [], [])
-            for fd in ready:
+            for fd, _ in poller.poll():
                 worker = by_fd[fd]
                 number, outcome = worker.receive()
                 done[number] = outcome
@@ -102,15 +107,34 @@ def _results(workers: list[_Worker], chunks: list[range]) -> Iterator[Any]:
                     given += 1
         outcome = done.pop(due)
         if isinstance(outcome, _Failure):
-            raise outcome.error
+            raise outcome.error from WorkerTraceback(outcome.trace)
         yield from outcome
 
 
-class _Failure:
-    """What a worker sends for a chunk whose function raised."""
+class WorkerTraceback(Exception):
+    """Where in a worker an error raised there came from (its traceback, as text)."""
 
-    def __init__(self, error: BaseException) -> None:
+
+class _Failure:
+    """What a worker sends for a chunk whose function raised: the error and its traceback."""
+
+    def __init__(self, error: BaseException, trace: str) -> None:
         self.error = error
+        self.trace = trace
+
+
+def _failure(error: BaseException) -> bytes:
+    """The pickle of a _Failure for ``error``, raised just now; a RuntimeError naming it stands
+    in for an error that cannot make the trip (one pickle cannot write, or cannot read back)."""
+    import traceback  # only a failing worker needs it
+
+    trace = "".join(traceback.format_exception(error))
+    try:
+        payload = dumps(_Failure(error, trace), protocol=-1)
+        loads(payload)
+    except Exception:
+        payload = dumps(_Failure(RuntimeError(f"in a worker: {error!r}"), trace), protocol=-1)
+    return payload
 
 
 class _Worker:
@@ -139,7 +163,14 @@ class _Worker:
         # would send the worker back into the caller's code).
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no process to be had (a container's limit): fewer workers
+                for fd in (command_read, command_write, result_read, result_write):
+                    os.close(fd)
+                if not workers:
+                    raise
+                return
             if pid == 0:  # the worker: never returns
                 try:
                     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent's to handle
@@ -216,9 +247,13 @@ def _serve(
 ) -> None:
     code = 1
     try:
-        if initializer is not None:
-            initializer(*initargs)
         with os.fdopen(results, "wb") as out:
+            failed = None  # the initializer's error: every chunk's outcome
+            try:
+                if initializer is not None:
+                    initializer(*initargs)
+            except Exception as error:
+                failed = _failure(error)
             while True:
                 head = os.read(commands, 4)
                 if len(head) < 4:  # the parent is gone
@@ -226,18 +261,21 @@ def _serve(
                 number = int.from_bytes(head, "little")
                 if number == _STOP:
                     break
-                try:
-                    outcome: Any = [function(tasks[i]) for i in chunks[number]]
-                except Exception as error:  # raised in the parent, in order
-                    outcome = _Failure(error)
-                try:
-                    payload = dumps(outcome, protocol=-1)
-                except Exception as error:  # an exception or a result pickle cannot take
-                    detail = outcome.error if isinstance(outcome, _Failure) else error
-                    payload = dumps(_Failure(RuntimeError(f"in a worker: {detail!r}")), protocol=-1)
+                payload = failed
+                if payload is None:
+                    try:
+                        payload = dumps([function(tasks[i]) for i in chunks[number]], protocol=-1)
+                    except Exception as error:  # raised in the parent when its chunk is due
+                        payload = _failure(error)
                 out.write(number.to_bytes(4, "little") + len(payload).to_bytes(8, "little"))
                 out.write(payload)
                 out.flush()
         code = 0
+    except BrokenPipeError:  # the parent stopped reading: nothing to tell it
+        pass
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()  # nowhere else to say it: the parent sees the worker die
     finally:
         os._exit(code)
