@@ -867,9 +867,16 @@ def test_the_walk_lists_what_os_walk_lists(tmp_path: Path) -> None:
     for name in ("z.md", "a/1.md", "a/x/2.md", "b/3.md", "b/y/4.md", "c/5.md", "a/.hidden/6.md"):
         (tmp_path / name).write_text("x", "utf-8")
     os.symlink(tmp_path / "a", tmp_path / "link-to-a")
-    ours = [(d, sorted(ds), sorted(fs)) for d, ds, fs in walk(str(tmp_path))]
+    os.symlink(tmp_path / "z.md", tmp_path / "link-to-z.md")
+    os.mkfifo(tmp_path / "b" / "pipe")
+    walked = list(walk(str(tmp_path)))
+    ours = [(d, sorted(ds), sorted(fs)) for d, ds, fs, _ in walked]
     theirs = [(d, sorted(ds), sorted(fs)) for d, ds, fs in os.walk(str(tmp_path))]
     assert sorted(ours) == sorted(theirs)
+    # Regular files that are no links: what the index takes as seeds without a look of its own.
+    regular = {d: sorted(names) for d, _, _, names in walked}
+    assert regular[str(tmp_path)] == ["z.md"]
+    assert regular[str(tmp_path / "b")] == ["3.md"]
 
 
 def _within(seconds: float, run: Callable[[], tuple[int, str, str]]) -> tuple[int, str, str]:

@@ -392,8 +392,9 @@ def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
     """
     root = seeds_dir.resolve()
     found: list[str] = []
-    for dirpath, dirnames, filenames in walk(str(seeds_dir)):
+    for dirpath, dirnames, filenames, regular in walk(str(seeds_dir)):
         here = Path(dirpath)
+        prefix = here.relative_to(seeds_dir).as_posix()  # "." for the seeds dir itself
         for name in sorted(dirnames):
             if not name.startswith(".") and (here / name).is_symlink():
                 rel = (here / name).relative_to(seeds_dir).as_posix()
@@ -403,9 +404,8 @@ def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
-            full = here / name
-            rel = full.relative_to(seeds_dir).as_posix()
-            if here == seeds_dir and name.lower() == INDEX_NAME.lower():
+            rel = name if prefix == "." else f"{prefix}/{name}"
+            if prefix == "." and name.lower() == INDEX_NAME.lower():
                 continue
             odd = odd_name(rel)
             if odd is not None:
@@ -413,7 +413,8 @@ def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
                 message = f"{shown} has a name {why}; skipped (rename it to judge it)"
                 findings.append(Finding("warning", message, path=shown, code="not-a-seed"))
                 continue
-            problem = _not_a_seed(full, root)
+            # A regular file (as the directory listing tells, with no call per file) is a seed.
+            problem = None if name in regular else _not_a_seed(here / name, root)
             if problem is not None:
                 level, message = problem
                 findings.append(Finding(level, f"{rel} {message}", path=rel, code="not-a-seed"))
@@ -422,27 +423,32 @@ def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
     return found
 
 
-def walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+def walk(top: str) -> Iterator[tuple[str, list[str], list[str], set[str]]]:
     """``os.walk(top)``: top down, links to directories listed but not followed, unreadable
     directories skipped; but with a stack instead of recursion, so that a tree nested a thousand
     folders deep is walked too (``os.walk`` hits Python's recursion limit before Python 3.12).
-    The caller may prune the directory names, as with ``os.walk``."""
+    The caller may prune the directory names, as with ``os.walk``. Each directory comes with the
+    names of its regular files that are no links, as the listing tells (no system call a file
+    where the file system gives each entry's type)."""
     stack = [top]
     while stack:
         here = stack.pop()
         dirnames: list[str] = []
         filenames: list[str] = []
+        regular: set[str] = set()
         try:
             with os.scandir(here) as entries:
                 for entry in entries:
                     try:
                         is_dir = entry.is_dir()
+                        if not is_dir and entry.is_file(follow_symlinks=False):
+                            regular.add(entry.name)
                     except OSError:
                         is_dir = False
                     (dirnames if is_dir else filenames).append(entry.name)
         except OSError:
             continue
-        yield here, dirnames, filenames
+        yield here, dirnames, filenames, regular
         # Pushed last to first: the first directory's whole tree comes next, as in os.walk.
         for name in reversed(dirnames):
             path = os.path.join(here, name)

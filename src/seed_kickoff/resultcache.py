@@ -71,7 +71,7 @@ def code_digest() -> bytes:
     a CI that builds kickoff from a fresh checkout) each tell apart as they should. About 0.8 MB,
     5 ms."""
     paths: list[str] = []
-    for here, dirnames, filenames in walk(str(_PACKAGE)):
+    for here, dirnames, filenames, _ in walk(str(_PACKAGE)):
         dirnames[:] = [name for name in dirnames if name != "__pycache__" and name[0] != "."]
         paths.extend(os.path.join(here, name) for name in filenames if name[0] != ".")
     digest = hashlib.blake2b(digest_size=32)
