@@ -257,11 +257,13 @@ def test_the_command_is_run_and_leaves_main_to_other_callers(
 ) -> None:
     # launch.run() freezes what start-up made (and, at exit, the rest) away from the garbage
     # collector and collects young objects less often; the command prints and exits as
-    # cli.main() does, and main() leaves the collector as it is.
+    # cli.main() does, and main() leaves the collector as it is. run() ends the process once
+    # the exit handlers ran (this one too) and the output is flushed.
     seeds = one_seed(tmp_path)
-    show = "import gc, sys\nfrozen = gc.get_freeze_count()  # 3.12 starts with some\n"
-    show += "from seed_kickoff.{0} import {1}\ntry:\n    {1}()\nfinally:\n"
-    show += "    print(gc.get_freeze_count() > frozen, gc.get_threshold()[0], file=sys.stderr)\n"
+    show = "import atexit, gc, sys\nfrozen = gc.get_freeze_count()  # 3.12 starts with some\n"
+    show += "atexit.register(lambda: print(gc.get_freeze_count() > frozen, "
+    show += "gc.get_threshold()[0], file=sys.stderr))\n"
+    show += "from seed_kickoff.{0} import {1}\n{1}()\n"
     run, main = (
         subprocess.run(
             [sys.executable, "-c", show.format(*entry), "check", str(seeds), "--format", "json"],
