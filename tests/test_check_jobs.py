@@ -133,7 +133,13 @@ def test_without_fork_the_executor_gives_the_same_report(
     seeds = make_seeds(
         {f"s{n:02d}.md": f"# Tool {n}\n\nThe tool must parse {n} files.\n" for n in range(9)}
     )
+    forks: list[int] = []
+    real_map = forkpool.fork_map
+    monkeypatch.setattr(
+        forkpool, "fork_map", lambda *args: (forks.append(args[2]), real_map(*args))[1]
+    )
     forked = invoke(["check", str(seeds), "--format", "json", "--jobs", "2"])
+    assert forks == ([2] if forkpool.usable() else [])  # Linux: kickoff's own pool
     used: list[bool] = []
     monkeypatch.setattr(forkpool, "usable", lambda: used.append(False) or False)
     executor = invoke(["check", str(seeds), "--format", "json", "--jobs", "2"])
