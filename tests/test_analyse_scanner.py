@@ -403,6 +403,26 @@ def test_every_kind_of_character(engine: str) -> None:
         assert_same(fixture_doc([*lines, ("list", f"{ch} according to")], f"c{n}.md"), ruleset)
 
 
+def test_the_prefilters_encoding_counts_the_words(engine: str) -> None:
+    """A large run's analysis counts the text's runs of \\w from the bytes the prefilter scans
+    (judge then need not encode the text again): the same count as ``re`` over the text, for
+    every kind of character; without the prefilter it leaves the count to judge."""
+    import seed_kickoff.prefilter as prefilter_module
+
+    ruleset = load_rules()
+    chars = spectrum()
+    lines = ["".join(chars[i : i + 40]) for i in range(0, len(chars), 40)]
+    lines += ["The API must answer in 20 ms", "naïve café ٣ ms x_y", "", "  "]
+    for n, line in enumerate(lines):
+        text = f"{line} {line[::-1]}\nand the tool_2 must"
+        doc = Document(f"w{n}.md", text.split("\n"), ["text", "text"], "markdown")
+        words = analyse(doc, ruleset).words
+        if engine == "prefilter" and prefilter_module.encode(text) is not None:
+            assert words == len(re.findall(r"\w+", text)), repr(line)
+        else:
+            assert words is None
+
+
 def test_the_prefilter_is_compiled_once_a_run_has_read_enough(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,6 +25,7 @@ from itertools import compress
 from typing import TYPE_CHECKING
 
 from seed_kickoff.controls import escape_controls
+from seed_kickoff.language import count_words
 from seed_kickoff.model import Document, Signal
 from seed_kickoff.patterncache import compile_pattern
 from seed_kickoff.records import dataclass
@@ -57,6 +58,8 @@ class Analysis:
     hits: Counter[str] = field(default_factory=Counter)
     line_count: int = 0
     kind_counts: Counter[str] = field(default_factory=Counter)
+    # runs of \w in the text, when the prefilter's encoding gave them for free (None: not counted)
+    words: int | None = None
 
 
 def hit_limit(rule: Rule) -> int:
@@ -70,6 +73,8 @@ def analyse(doc: Document, ruleset: RuleSet) -> Analysis:
         return result
     rules_plan = _rules_plan(ruleset)
     scanner = _Scanner(doc, rules_plan)
+    if scanner.encoded is not None:
+        result.words = count_words("", scanner.encoded)
     candidates = scanner.candidates
     if candidates is not None:
         # only the rules with a line the prefilter names (or with a pattern it cannot filter)
@@ -303,10 +308,12 @@ class _Scanner:
         finder.count(self.text)
         prefilter = finder.prefilter if self.safe else None
         self.scoped: dict[frozenset[str], list[int]] = {}
-        # slot -> the lines its pattern may match; None: found from key words instead
+        # The text as the prefilter reads it (None: no prefilter, or not for this text), and
+        # slot -> the lines its pattern may match (None: found from key words instead).
+        self.encoded = prefilter.encode(self.text) if prefilter is not None else None
         self.candidates = (
-            prefilter.lines(self.text, self.lines, self._in_scope)
-            if prefilter is not None
+            prefilter.lines_of(self.encoded, self.lines, self._in_scope)
+            if prefilter is not None and self.encoded is not None
             else None
         )
         self.unfiltered = prefilter.unfiltered if prefilter is not None else frozenset()

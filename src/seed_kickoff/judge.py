@@ -15,7 +15,7 @@ from typing import Any
 from seed_kickoff.analyse import Analysis
 from seed_kickoff.cache import load_package_yaml
 from seed_kickoff.errors import ConfigError
-from seed_kickoff.language import byte_table, guess_language, utf8_blanked
+from seed_kickoff.language import count_words, guess_language
 from seed_kickoff.model import (
     DIMENSIONS,
     DimensionCoverage,
@@ -24,15 +24,10 @@ from seed_kickoff.model import (
     Signal,
     Verdict,
 )
-from seed_kickoff.patterncache import compile_pattern
 from seed_kickoff.records import dataclass
 from seed_kickoff.rules import Rule, RuleSet
 
 FALLBACK_GENRE = "document"
-_NON_WORD = compile_pattern(r"\W")
-# Word characters (and every byte of a non-ASCII one) as "a", the rest as spaces: a word of
-# r"\w+" is then a space followed by an "a" (or an "a" at the start).
-_WORD_MARKS = byte_table(compile_pattern(r"\w"), mark=ord("a"))
 
 
 @dataclass(eq=False)
@@ -131,12 +126,6 @@ class Measure:
     brief: float = 0.0  # the best brief-genre score: evidence for partial only
 
 
-def count_words(text: str) -> int:
-    r"""How many runs of r"\w+" ``text`` holds, counted in C without a string per word."""
-    marks = utf8_blanked(text, _NON_WORD).translate(_WORD_MARKS)
-    return marks.count(b" a") + marks.startswith(b"a")
-
-
 def measure(
     hits: dict[str, int], rules: dict[str, Rule], model: JudgeModel, words: int = 0
 ) -> Measure:
@@ -233,7 +222,8 @@ def judge(doc: Document, analysis: Analysis, ruleset: RuleSet) -> Judgement:
 
     rules = ruleset.by_id()
     text = doc.text  # joins every line: build it once for the word count and the language
-    m = measure(analysis.hits, rules, model, count_words(text))
+    words = analysis.words if analysis.words is not None else count_words(text)
+    m = measure(analysis.hits, rules, model, words)
     signals = [s for s in analysis.signals if s.dimension or s.genre or rules[s.rule].smell]
     dim_lines: defaultdict[str, set[int]] = defaultdict(set)  # dimension -> its lines, one pass
     for s in signals:

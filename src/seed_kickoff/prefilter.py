@@ -342,8 +342,18 @@ class Prefilter:
         ``in_scope`` gives the indices of the rows of the kinds given (needed by a prefilter
         built with scopes)."""
         encoded = encode(text)
-        if encoded is None:
-            return None
+        return None if encoded is None else self.lines_of(encoded, rows, in_scope)
+
+    # What ``lines`` encodes the text with, for a caller that keeps the bytes.
+    encode = staticmethod(encode)
+
+    def lines_of(
+        self,
+        encoded: bytes,
+        rows: Sequence[str] = (),
+        in_scope: Callable[[frozenset[str]], list[int]] | None = None,
+    ) -> dict[int, list[int]] | None:
+        """``lines`` of a text already encoded (``encode``, not None)."""
         lines: dict[int, list[int]] = {}
         for kinds, database in self._databases:
             if kinds is None:
