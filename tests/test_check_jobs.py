@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,26 @@ from conftest import MakeSeeds
 from seed_kickoff.check import CheckOptions, check_seeds
 from seed_kickoff.model import Waiver
 from test_cli_check import invoke
+
+
+def tool_seeds(make_seeds: MakeSeeds, count: int) -> Path:
+    """A seeds dir of ``count`` small specs."""
+    return make_seeds(
+        {f"s{n:02d}.md": f"# Tool {n}\n\nThe tool must parse {n} files.\n" for n in range(count)}
+    )
+
+
+def record_calls(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, index: int) -> list[Any]:
+    """Wraps ``owner.name``: each call records its positional argument ``index``, then runs."""
+    seen: list[Any] = []
+    real = getattr(owner, name)
+
+    def spy(*args: Any) -> Any:
+        seen.append(args[index])
+        return real(*args)
+
+    monkeypatch.setattr(owner, name, spy)
+    return seen
 
 
 def test_jobs_give_the_same_report_in_the_same_order(make_seeds: MakeSeeds) -> None:
@@ -39,17 +60,8 @@ def test_jobs_must_be_positive(make_seeds: MakeSeeds) -> None:
 def test_jobs_auto_is_the_default_and_one_process_for_a_small_run(
     make_seeds: MakeSeeds, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seeds = make_seeds(
-        {f"s{n}.md": f"# Tool {n}\n\nThe tool must parse {n} files.\n" for n in range(5)}
-    )
-    started: list[int] = []
-    real_pool = check_module._judge_in_pool
-
-    def spy(*args: Any) -> Any:
-        started.append(args[6])  # its jobs
-        return real_pool(*args)
-
-    monkeypatch.setattr(check_module, "_judge_in_pool", spy)
+    seeds = tool_seeds(make_seeds, 5)
+    started = record_calls(monkeypatch, check_module, "_judge_in_pool", 6)  # its jobs
     default = invoke(["check", str(seeds), "--format", "json"])
     assert started == []  # 5 seeds: auto means one process
     monkeypatch.setattr(check_module, "AUTO_MIN_SEEDS", 2)
@@ -108,14 +120,7 @@ def test_each_worker_expects_its_share_of_the_runs_text(
     files["scan.pdf"] = b"%PDF-1.4 " + b"x" * 5000  # mostly not text: counts none
     seeds = make_seeds(files)
     size = len(files["s0.md"])
-    shares: list[int] = []
-    real_pool = check_module._judge_in_pool
-
-    def spy(*args: Any) -> Any:
-        shares.append(args[7])
-        return real_pool(*args)
-
-    monkeypatch.setattr(check_module, "_judge_in_pool", spy)
+    shares = record_calls(monkeypatch, check_module, "_judge_in_pool", 7)
     check_seeds(seeds, CheckOptions(jobs=3))
     assert shares == [6 * size // 3]
     told: list[int] = []
@@ -130,14 +135,8 @@ def test_without_fork_the_executor_gives_the_same_report(
     """Where fork is missing or unsafe (macOS, Windows) the pool is ProcessPoolExecutor's."""
     from seed_kickoff import forkpool
 
-    seeds = make_seeds(
-        {f"s{n:02d}.md": f"# Tool {n}\n\nThe tool must parse {n} files.\n" for n in range(9)}
-    )
-    forks: list[int] = []
-    real_map = forkpool.fork_map
-    monkeypatch.setattr(
-        forkpool, "fork_map", lambda *args: (forks.append(args[2]), real_map(*args))[1]
-    )
+    seeds = tool_seeds(make_seeds, 9)
+    forks = record_calls(monkeypatch, forkpool, "fork_map", 2)  # its jobs
     forked = invoke(["check", str(seeds), "--format", "json", "--jobs", "2"])
     assert forks == ([2] if forkpool.usable() else [])  # Linux: kickoff's own pool
     used: list[bool] = []

@@ -312,7 +312,7 @@ class _Scanner:
         # slot -> the lines its pattern may match (None: found from key words instead).
         self.encoded = prefilter.encode(self.text) if prefilter is not None else None
         self.candidates = (
-            prefilter.lines_of(self.encoded, self.lines, self._in_scope)
+            prefilter.lines(self.encoded, self.lines, self._in_scope)
             if prefilter is not None and self.encoded is not None
             else None
         )

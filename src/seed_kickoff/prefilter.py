@@ -331,29 +331,22 @@ class Prefilter:
         self.unfiltered = unfiltered  # slots whose every line is a candidate
         self._error = error  # what Hyperscan raises
 
+    # What ``lines`` encodes a text with, for a caller that keeps the bytes.
+    encode = staticmethod(encode)
+
     def lines(
         self,
-        text: str,
+        text: str | bytes,
         rows: Sequence[str] = (),
         in_scope: Callable[[frozenset[str]], list[int]] | None = None,
     ) -> dict[int, list[int]] | None:
         """Slot -> the 0-based lines its pattern may match (ascending), for slots with any; None
-        when the text must be scanned the plain way. ``text`` is ``rows`` joined by newlines;
-        ``in_scope`` gives the indices of the rows of the kinds given (needed by a prefilter
-        built with scopes)."""
-        encoded = encode(text)
-        return None if encoded is None else self.lines_of(encoded, rows, in_scope)
-
-    # What ``lines`` encodes the text with, for a caller that keeps the bytes.
-    encode = staticmethod(encode)
-
-    def lines_of(
-        self,
-        encoded: bytes,
-        rows: Sequence[str] = (),
-        in_scope: Callable[[frozenset[str]], list[int]] | None = None,
-    ) -> dict[int, list[int]] | None:
-        """``lines`` of a text already encoded (``encode``, not None)."""
+        when the text must be scanned the plain way. ``text`` is ``rows`` joined by newlines, or
+        its ``encode`` already; ``in_scope`` gives the indices of the rows of the kinds given
+        (needed by a prefilter built with scopes)."""
+        encoded = encode(text) if isinstance(text, str) else text
+        if encoded is None:
+            return None
         lines: dict[int, list[int]] = {}
         for kinds, database in self._databases:
             if kinds is None:
