@@ -84,17 +84,24 @@ def test_translations_match_at_least_what_re_matches_within_a_line() -> None:
                     assert len(reported) <= 1
 
 
-def test_a_match_that_ends_the_text_is_reported() -> None:
-    # Hyperscan 5.4 misses this one at the end of the data, after a line of 11 bytes or more.
+@pytest.mark.parametrize(
+    ("source", "before", "after"),
+    [
+        # Hyperscan 5.4 misses these at the end of the data after a line of 11 bytes or more:
+        (r"[ \t]a", b"", b"\n555 a"),  # where the data ends
+        (r"\d$", b"\n", b"I\n55"),  # before a newline that ends it (found by a random test)
+    ],
+)
+def test_a_match_that_ends_the_text_is_reported(source: str, before: bytes, after: bytes) -> None:
     hyperscan = pytest.importorskip("hyperscan")
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     database.compile(
-        expressions=[translate(r"[ \t]a", re.M, False).encode()],
+        expressions=[translate(source, re.M, False).encode()],
         flags=[hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY],
     )
     for fives in (10, 11, 40):
-        text = b"5" * fives + b"\n555 a"
-        assert [end for end, _ in scan_reports(database, text)] == [len(text)]
+        text = before + b"5" * fives + after
+        assert [end for end, _ in scan_reports(database, text)] == [len(text)], fives
 
 
 def test_untranslatable_patterns() -> None:

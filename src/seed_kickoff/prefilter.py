@@ -434,12 +434,14 @@ def build(
 
 
 def scan_reports(database: Any, encoded: bytes) -> list[tuple[int, int]]:
-    """What ``database`` reports over ``encoded``: (end, pattern slot) pairs, sorted.
+    r"""What ``database`` reports over ``encoded``: (end, pattern slot) pairs, sorted.
 
-    The text is scanned with a newline after it. Hyperscan 5.4 misses some matches of a class, a
-    literal and ``[^\n]*$`` that end where the data ends, once the text before them is long
-    enough: ``[ \t]a[^\n]*$`` in ``b"5" * 11 + b"\n555 a"`` (none with ten fives, nor before a
-    newline). A report past the text (an empty match after that newline) is no line of it."""
+    The text is scanned with two newlines after it. Hyperscan 5.4 misses some matches that end
+    where the data ends, once the text before them is long enough: ``[ \t]a[^\n]*$`` in
+    ``b"5" * 11 + b"\n555 a"`` (none with ten fives, nor before a newline); and some that end
+    before a newline that ends the data: ``\d$`` in ``b"\n" + b"5" * 11 + b"I\n55\n"`` (found by
+    a random test; none with two newlines). A report past the text (an empty match after it) is
+    no line of it."""
     found: list[tuple[int, int]] = []
     add = found.append
     size = len(encoded)
@@ -448,7 +450,7 @@ def scan_reports(database: Any, encoded: bytes) -> list[tuple[int, int]]:
         if end <= size:
             add((end, slot))
 
-    database.scan(encoded + b"\n", match_event_handler=on_match)
+    database.scan(encoded + b"\n\n", match_event_handler=on_match)
     found.sort()
     return found
 
