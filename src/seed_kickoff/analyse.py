@@ -25,7 +25,7 @@ from itertools import compress
 from typing import TYPE_CHECKING
 
 from seed_kickoff.controls import escape_controls
-from seed_kickoff.language import count_words
+from seed_kickoff.language import word_runs
 from seed_kickoff.model import Document, Signal
 from seed_kickoff.patterncache import compile_pattern
 from seed_kickoff.records import dataclass
@@ -74,7 +74,7 @@ def analyse(doc: Document, ruleset: RuleSet) -> Analysis:
     rules_plan = _rules_plan(ruleset)
     scanner = _Scanner(doc, rules_plan)
     if scanner.encoded is not None:
-        result.words = count_words("", scanner.encoded)
+        result.words = word_runs(scanner.encoded)
     candidates = scanner.candidates
     if candidates is not None:
         # only the rules with a line the prefilter names (or with a pattern it cannot filter)
@@ -414,14 +414,13 @@ class _Scanner:
         """Add the signals of the rule set's rule ``index`` to ``result``."""
         rules_plan = self.rules_plan
         rule, scope = rules_plan.rules[index], rules_plan.scopes[index]
+        limit, plans = rules_plan.limits[index], rules_plan.plans[index]
+        if self.candidates is not None:
+            self._scan_candidates(rule, scope, limit, plans, rules_plan.slots[index], result)
+            return
         seen: set[int] = set()  # one signal per rule and line: a line proves a point once
         refused: set[int] = set()  # lines where ``unless`` matched
-        limit = rules_plan.limits[index]
         hits = 0
-        plans, slots = rules_plan.plans[index], rules_plan.slots[index]
-        if self.candidates is not None:
-            self._scan_candidates(rule, scope, limit, plans, slots, result)
-            return
         for pattern in plans:
             if hits >= limit:
                 break

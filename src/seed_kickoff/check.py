@@ -151,7 +151,7 @@ def expected_text(seeds_dir: Path, tasks: Sequence[_Task], most: int, max_bytes:
         if total >= most:
             break
         suffix = os.path.splitext(rel)[1].lower()
-        if suffix and FORMAT_BY_SUFFIX.get(suffix, "pdf") == "pdf":
+        if suffix and FORMAT_BY_SUFFIX.get(suffix) in (None, "pdf"):  # not named as text
             continue
         try:
             size = os.stat(os.path.join(seeds_dir, rel)).st_size

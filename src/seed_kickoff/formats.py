@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from seed_kickoff.controls import escape_controls
@@ -53,9 +53,11 @@ def parse_text(rel: str, text: str, fmt: str) -> Document:
 _BLANK_OR_TEXT: dict[bool, LineKind] = {False: "blank", True: "text"}
 
 
-def _blank_kinds(lines: list[str]) -> list[LineKind]:
-    # C-level maps: this runs over every line of every seed.
-    return list(map(_BLANK_OR_TEXT.__getitem__, map(bool, map(str.strip, lines))))
+def _blank_kinds(lines: list[str], strips: Iterable[str] | None = None) -> list[LineKind]:
+    """ "blank" or "text" for each line (``strips``: the lines stripped, when the caller has them).
+    C-level maps: this runs over every line of every seed."""
+    stripped = map(str.strip, lines) if strips is None else strips
+    return list(map(_BLANK_OR_TEXT.__getitem__, map(bool, stripped)))
 
 
 def _first_heading(lines: list[str], kinds: list[LineKind]) -> str | None:
@@ -152,7 +154,7 @@ def _str(value: object) -> str | None:
 def _parse_plain(rel: str, text: str, fmt: str) -> Document:
     lines = text.split("\n")
     strips = list(map(str.strip, lines))  # once: each line is looked at from its neighbours too
-    kinds = list(map(_BLANK_OR_TEXT.__getitem__, map(bool, strips)))
+    kinds = _blank_kinds(lines, strips)
     n = len(lines)
     for i, stripped in enumerate(strips):
         if not stripped:

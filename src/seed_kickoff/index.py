@@ -397,7 +397,7 @@ def list_seed_files(seeds_dir: Path, findings: list[Finding]) -> list[str]:
         prefix = here.relative_to(seeds_dir).as_posix()  # "." for the seeds dir itself
         for name in sorted(dirnames):
             if not name.startswith(".") and (here / name).is_symlink():
-                rel = (here / name).relative_to(seeds_dir).as_posix()
+                rel = name if prefix == "." else f"{prefix}/{name}"
                 message = f"{rel} is a link to a directory; not followed (list its files instead)"
                 findings.append(Finding("warning", message, path=rel, code="not-a-seed"))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))

@@ -300,11 +300,15 @@ _NON_WORD = compile_pattern(r"\W")
 _WORD_MARKS = byte_table(compile_pattern(r"\w"), mark=ord("a"))
 
 
-def count_words(text: str, encoded: bytes | None = None) -> int:
-    r"""How many runs of r"\w+" ``text`` holds, counted in C without a string per word; from
-    ``encoded`` when given: the prefilter's ASCII stand-in of ``text`` (``prefilter.encode``),
-    whose placeholders are word characters exactly where ``text``'s characters are."""
-    data = utf8_blanked(text, _NON_WORD) if encoded is None else encoded
+def count_words(text: str) -> int:
+    r"""How many runs of r"\w+" ``text`` holds, counted in C without a string per word."""
+    return word_runs(utf8_blanked(text, _NON_WORD))
+
+
+def word_runs(data: bytes) -> int:
+    r"""How many runs of word bytes ``data`` holds: ``count_words`` of a text from its UTF-8 with
+    the non-word characters blanked, or from the prefilter's ASCII stand-in of it
+    (``prefilter.encode``), whose placeholders are word characters exactly where the text's are."""
     marks = data.translate(_WORD_MARKS)
     return marks.count(b" a") + marks.startswith(b"a")
 
