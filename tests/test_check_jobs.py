@@ -61,7 +61,7 @@ def test_jobs_auto_is_the_default_and_one_process_for_a_small_run(
     make_seeds: MakeSeeds, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seeds = tool_seeds(make_seeds, 5)
-    started = record_calls(monkeypatch, check_module, "_judge_in_pool", 6)  # its jobs
+    started = record_calls(monkeypatch, check_module, "_judge_in_pool", 2)  # its jobs
     default = invoke(["check", str(seeds), "--format", "json"])
     assert started == []  # 5 seeds: auto means one process
     monkeypatch.setattr(check_module, "AUTO_MIN_SEEDS", 2)
@@ -120,12 +120,12 @@ def test_each_worker_expects_its_share_of_the_runs_text(
     files["scan.pdf"] = b"%PDF-1.4 " + b"x" * 5000  # mostly not text: counts none
     seeds = make_seeds(files)
     size = len(files["s0.md"])
-    shares = record_calls(monkeypatch, check_module, "_judge_in_pool", 7)
+    shares = record_calls(monkeypatch, check_module, "_judge_in_pool", 3)
     check_seeds(seeds, CheckOptions(jobs=3))
     assert shares == [6 * size // 3]
     told: list[int] = []
     monkeypatch.setattr(check_module, "expect_text", told.append)
-    check_module._start_worker(seeds, check_module.load_rules(), 1000, False, None, 1234)
+    check_module._start_worker((seeds, check_module.load_rules(), 1000, False, None, None), 1234)
     assert told == [1234]
 
 

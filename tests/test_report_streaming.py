@@ -133,7 +133,9 @@ def test_writers_hold_one_seed_at_a_time(make_seeds: MakeSeeds, fmt: str) -> Non
             return super().write(text)
 
     WRITERS[fmt](result, Watch())
-    assert 0 < most <= 2, most  # a list of the seeds would hold 12
+    assert most <= 2, most  # a list of the seeds would hold 12
+    # (the plain report lets each seed go once it has its text: none is alive while it writes)
+    assert most > 0 or fmt == "text"
 
 
 def test_check_seeds_holds_one_seed_at_a_time(make_seeds: MakeSeeds) -> None:
@@ -247,3 +249,67 @@ def test_devices_are_written_in_place_and_links_keep_leading_to_their_file(
     code, _, err = invoke(["check", str(seeds), "--format", "json", "-o", str(link)])
     assert code == 1, err
     assert link.is_symlink() and json.loads(target.read_text("utf-8"))["seeds"]
+
+
+@pytest.mark.parametrize("in_memory_bytes", [1 << 20, 0, 5000])
+def test_store_keeps_each_seeds_rendered_text_after_its_pickle(
+    mixed: CheckResult, monkeypatch: pytest.MonkeyPatch, in_memory_bytes: int
+) -> None:
+    monkeypatch.setattr(store_module, "IN_MEMORY_BYTES", in_memory_bytes)
+    seeds = list(mixed.seeds) * 3
+    texts = [
+        None if n % 3 == 0 else f"seed {n}: ünï \udc80 {seeds[n].path}" for n in range(len(seeds))
+    ]
+    store = SeedStore()
+    for seed, text in zip(seeds, texts, strict=True):
+        store.append_pickled(*store_module.pickled(seed), text)
+    assert store.on_disk == (in_memory_bytes < 1 << 20)
+    assert list(store) == seeds and store[4] == seeds[4]
+    assert [store.text(n) for n in range(len(seeds))] == texts
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_plain_report_prints_what_the_workers_rendered(
+    make_seeds: MakeSeeds, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """With ``CheckOptions.render = seed_text`` each seed's lines are written where it is judged
+    and kept in the store: the plain report is the same, and loads no result back for them."""
+    from seed_kickoff.report.text import render_plain, seed_text
+
+    seeds = make_seeds(
+        {
+            "INDEX.md": "- [Tool](ünï.md)\n- spec.md\n- news.txt\n- [Gone](gone.md)\n",
+            "spec.md": SPEC,
+            "news.txt": NEWS,
+            "ünï.md": "The tool must log every 5 ms.\n",
+            "binary.txt": b"\x00\x01binary\xff",
+        }
+    )
+    waivers = [Waiver("news.txt", "spec", "kept as background")]
+    plain = check_seeds(seeds, CheckOptions(waivers=waivers))
+    rendered = check_seeds(seeds, CheckOptions(waivers=waivers, jobs=jobs, render=seed_text))
+    assert isinstance(plain.seeds, SeedStore) and isinstance(rendered.seeds, SeedStore)
+    assert plain.seeds.text(0) is None
+    assert [rendered.seeds.text(n) for n in range(len(rendered.seeds))] == [
+        seed_text(seed) for seed in plain.seeds
+    ]
+    expected = render_plain(plain)
+    assert "waived: judged" in expected and "\nünï.md (" in expected
+
+    def no_loading(blob: bytes) -> Any:
+        raise AssertionError("a result was loaded back")
+
+    monkeypatch.setattr(store_module, "loads", no_loading)
+    assert render_plain(rendered) == expected
+    # Texts another function rendered are not the plain report's: it renders its own.
+    rendered.seeds.rendered_by = repr
+    with pytest.raises(AssertionError, match="loaded back"):
+        render_plain(rendered)
+
+
+def test_cli_plain_report_is_the_libraries(make_seeds: MakeSeeds) -> None:
+    from seed_kickoff.report.text import render_plain
+
+    seeds = make_seeds({f"s{n:02d}.md": SPEC if n % 2 else NEWS for n in range(6)})
+    code, out, _ = invoke(["check", str(seeds), "--jobs", "2"])
+    assert code == 0 and out == render_plain(check_seeds(seeds))

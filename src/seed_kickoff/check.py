@@ -55,6 +55,10 @@ class CheckOptions:
     jobs: int = 1  # processes judging seeds (AUTO_JOBS: by the CPUs and seeds); index order kept
     topics: bool = False  # extract key topics of non-spec seeds (only the questions ask them)
     cache: bool = False  # reuse the results of unchanged seeds (resultcache.py); the CLI's default
+    # Each seed's part of the report, written where the seed is judged (a worker) and kept in the
+    # store (SeedStore.text): the report then prints it without loading the result back. A
+    # function of the module's own (a pool's workers other than forked ones import it by name).
+    render: Callable[[SeedResult], str] | None = None
 
 
 def ensure_seeds_dir(seeds_dir: Path) -> None:
@@ -92,7 +96,9 @@ def judge_document(
 _Task = tuple[str, bool, "str | None", "Waiver | None"]
 # What judging one seed gives: its summary and pickle for the store, and a new entry (key,
 # pickle) for the results cache when the seed was judged rather than found there.
-_Judged = tuple[SeedSummary, bytes, "tuple[bytes, bytes] | None"]
+# A judged seed: its summary, its pickle, its rendered text, and what the cache is to keep.
+_Judged = tuple[SeedSummary, bytes, "str | None", "tuple[bytes, bytes] | None"]
+_Render = Callable[[SeedResult], str]
 # Runs of fewer seeds do without the results cache. Opening it (importing sqlite3 and hashlib,
 # hashing kickoff's own files) costs about 40 ms, what judging four or five small seeds does: at
 # 20 seeds a run that fills the cache pays about a fifth more, and one that finds it full about
@@ -109,12 +115,14 @@ def stored_results(
     topics: bool = False,
     waivers: dict[str, Waiver] | None = None,
     cache: ResultCache | None = None,
-) -> Generator[tuple[SeedSummary, bytes], None, None]:
+    render: _Render | None = None,
+) -> Generator[tuple[SeedSummary, bytes, str | None], None, None]:
     """Judge seeds one at a time, in index order; no seed's text outlives its judgement. Each
     result comes as its summary and its pickle, ready for a SeedStore: with ``jobs`` > 1 (or
     ``AUTO_JOBS``, see ``auto_jobs``) the worker processes pickle them, and the parent, which
     also writes the report, never pickles a result again. With a ``cache``, a seed whose result
-    it holds is not judged again, and new results are added to it."""
+    it holds is not judged again, and new results are added to it. With ``render``, each comes
+    with its rendered text too (else None)."""
     listed = {entry.path for entry in index.entries}
     titles = {entry.path: entry.title for entry in index.entries}
     waivers = waivers or {}
@@ -126,15 +134,18 @@ def stored_results(
     judged: Iterable[_Judged]
     if jobs > 1 and len(tasks) > 1:
         share = expected_text(seeds_dir, tasks, ENOUGH_TEXT * jobs, max_bytes) // jobs
-        judged = _judge_in_pool(seeds_dir, ruleset, max_bytes, topics, cache, tasks, jobs, share)
+        judged = _judge_in_pool(
+            (seeds_dir, ruleset, max_bytes, topics, cache, render), tasks, jobs, share
+        )
     else:
         expect_text(expected_text(seeds_dir, tasks, ENOUGH_TEXT, max_bytes))
-        judged = (_judge_one(seeds_dir, ruleset, max_bytes, topics, cache, task) for task in tasks)
+        setting = (seeds_dir, ruleset, max_bytes, topics, cache, render)
+        judged = (_judge_one(*setting, task) for task in tasks)
     try:
-        for summary, blob, entry in judged:
+        for summary, blob, text, entry in judged:
             if entry is not None and cache is not None:
                 cache.add(*entry)  # here, not in the workers: one process writes the cache
-            yield summary, blob
+            yield summary, blob, text
     finally:
         expect_text(0)
         if cache is not None:
@@ -186,6 +197,7 @@ def _judge_one(
     max_bytes: int,
     topics: bool,
     cache: ResultCache | None,
+    render: _Render | None,
     task: _Task,
 ) -> _Judged:
     rel, listed, title, waiver = task
@@ -211,25 +223,21 @@ def _judge_one(
         result.title, blob = title, None
     if waiver is not None:
         result.waiver, blob = waiver, None
-    return (*pickled(result, blob), entry)
+    return (*pickled(result, blob), render(result) if render is not None else None, entry)
 
 
+# What a seed is judged with: _judge_one's arguments but the task.
+_Setting = tuple[Path, RuleSet, int, bool, "ResultCache | None", "_Render | None"]
 # What each worker process judges with, set once when the pool starts.
-_WORKER: tuple[Path, RuleSet, int, bool, ResultCache | None] | None = None
+_WORKER: _Setting | None = None
 
 
-def _start_worker(
-    seeds_dir: Path,
-    ruleset: RuleSet,
-    max_bytes: int,
-    topics: bool,
-    cache: ResultCache | None,
-    share: int,
-) -> None:
+def _start_worker(setting: _Setting, share: int) -> None:
     global _WORKER
+    seeds_dir, ruleset, max_bytes, topics, cache, render = setting
     if cache is not None:  # a forked worker must not share the parent's open file
         cache = cache.unopened()
-    _WORKER = (seeds_dir, ruleset, max_bytes, topics, cache)
+    _WORKER = (seeds_dir, ruleset, max_bytes, topics, cache, render)
     expect_text(share)  # its part of the run's text
 
 
@@ -239,19 +247,12 @@ def _judge_in_worker(task: _Task) -> _Judged:
 
 
 def _judge_in_pool(
-    seeds_dir: Path,
-    ruleset: RuleSet,
-    max_bytes: int,
-    topics: bool,
-    cache: ResultCache | None,
-    tasks: list[_Task],
-    jobs: int,
-    share: int,
+    setting: _Setting, tasks: list[_Task], jobs: int, share: int
 ) -> Iterator[_Judged]:
     from seed_kickoff import forkpool  # only large trees pay for the imports
 
     chunk = max(1, min(32, len(tasks) // (jobs * 8)))
-    initargs = (seeds_dir, ruleset, max_bytes, topics, cache, share)
+    initargs = (setting, share)
     if forkpool.usable():
         yield from forkpool.fork_map(_judge_in_worker, tasks, jobs, chunk, _start_worker, initargs)
         return
@@ -282,11 +283,20 @@ def check_seeds(
 
         cache = ResultCache.for_run(ruleset, options.max_bytes, options.topics)
     results = stored_results(
-        seeds_dir, index, ruleset, options.max_bytes, options.jobs, options.topics, waivers, cache
+        seeds_dir,
+        index,
+        ruleset,
+        options.max_bytes,
+        options.jobs,
+        options.topics,
+        waivers,
+        cache,
+        options.render,
     )
+    store.rendered_by = options.render
     try:
-        for done, (summary, blob) in enumerate(results):
-            store.append_pickled(summary, blob)
+        for done, (summary, blob, text) in enumerate(results):
+            store.append_pickled(summary, blob, text)
             if progress is not None:
                 progress(done + 1, total)
     finally:

@@ -188,6 +188,11 @@ def check(
     options.jobs = jobs  # 0 is AUTO_JOBS
     options.cache = cache
     options.topics = questions_file is not None or fmt == "html"
+    rich_text = fmt == "text" and output is None and _stdout_is_terminal()
+    if fmt == "text" and not rich_text:
+        from seed_kickoff.report.text import seed_text
+
+        options.render = seed_text  # each seed's lines written where it is judged (a worker)
     from seed_kickoff.report.progress import progress_for
 
     progress = progress_for(lambda: _console(stderr=True), sys.stderr)
@@ -202,7 +207,7 @@ def check(
         from seed_kickoff.checklist import write_checklist
 
         write_checklist(questions_file, sections)
-    if fmt == "text" and output is None and _stdout_is_terminal():
+    if rich_text:
         from seed_kickoff.report.text import render_rich
 
         render_rich(result, _console())

@@ -5,13 +5,17 @@ judged and only its offset and its SeedSummary stay unpickled. The pickles stay 
 ``IN_MEMORY_BYTES`` (a few hundred seeds; a small run never touches the disk or imports tempfile),
 then move to an anonymous temporary file (deleted when the store is closed or collected). Reading a seed gives a fresh copy,
 so a store is read-only; ``list(store)`` makes an ordinary list.
+
+A seed may come with its part of the report already written (``CheckOptions.render``, run where
+the seed was judged): kept after its pickle, it lets the report print every seed without loading
+every result back (for the text report of 1,000 seeds, 50 ms of unpickling a run waited for).
 """
 
 from __future__ import annotations
 
 import io
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, overload
 
 from seed_kickoff.model import SeedResult, SeedSummary
@@ -32,16 +36,27 @@ class SeedStore(Sequence[SeedResult]):
         self._file: io.BytesIO | IO[bytes] = io.BytesIO()
         self._spill_at = IN_MEMORY_BYTES
         self._offsets = array("q", [0])  # seed i is the bytes offsets[i]:offsets[i + 1]
+        # where seed i's pickle ends and its rendered text begins; -1: it has none
+        self._text_at = array("q")
         self.summaries: list[SeedSummary] = []
+        # The function that rendered the seeds' texts: a report uses them only if they are its.
+        self.rendered_by: Callable[[SeedResult], str] | None = None
 
     def append(self, result: SeedResult) -> None:
         self.append_pickled(*pickled(result))
 
-    def append_pickled(self, summary: SeedSummary, blob: bytes) -> None:
-        """Append a result already pickled (by a worker process), with its summary."""
+    def append_pickled(self, summary: SeedSummary, blob: bytes, text: str | None = None) -> None:
+        """Append a result already pickled (by a worker process), with its summary and,
+        optionally, its rendered text (see ``rendered_by``)."""
         self._file.seek(self._offsets[-1])
         self._file.write(blob)
-        self._offsets.append(self._offsets[-1] + len(blob))
+        end = self._offsets[-1] + len(blob)
+        if text is None:
+            self._text_at.append(-1)
+        else:
+            self._text_at.append(end)
+            end += self._file.write(text.encode("utf-8", "surrogatepass"))
+        self._offsets.append(end)
         if isinstance(self._file, io.BytesIO) and self._offsets[-1] > self._spill_at:
             self._spill()
         self.summaries.append(summary)
@@ -88,10 +103,20 @@ class SeedStore(Sequence[SeedResult]):
         return not isinstance(self._file, io.BytesIO)
 
     def _read(self, index: int) -> SeedResult:
-        start = self._offsets[index]
+        start, end = self._offsets[index], self._text_at[index]
         self._file.seek(start)
-        result: SeedResult = loads(self._file.read(self._offsets[index + 1] - start))
+        result: SeedResult = loads(
+            self._file.read((end if end >= 0 else self._offsets[index + 1]) - start)
+        )
         return result
+
+    def text(self, index: int) -> str | None:
+        """Seed ``index``'s rendered text, or None when it came without one."""
+        start = self._text_at[index]
+        if start < 0:
+            return None
+        self._file.seek(start)
+        return self._file.read(self._offsets[index + 1] - start).decode("utf-8", "surrogatepass")
 
     def close(self) -> None:
         self._file.close()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from seed_kickoff.model import DIMENSIONS, CheckResult, Finding, SeedResult, SeedSummary, Signal
 from seed_kickoff.report.stream import Lines, TextOut, render_to_string
+from seed_kickoff.store import SeedStore
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -87,9 +89,9 @@ def write_plain(result: CheckResult, stream: TextOut) -> None:
             f"{summary.path:<{width}}  {summary.verdict:<11} {summary.genre:<16} "
             f"{summary.confidence:4.2f}  {coverage_bar(summary, _PLAIN_GLYPH)}"
         )
-    for seed in result.seeds:
+    for text in seed_texts(result):
         out.add("")
-        out.extend(seed_lines(seed))
+        out.add(text)
     findings = result.all_findings()
     if findings:
         out.add("")
@@ -97,6 +99,22 @@ def write_plain(result: CheckResult, stream: TextOut) -> None:
     out.add("")
     out.add(gate_line(result))
     stream.write("\n")
+
+
+def seed_texts(result: CheckResult) -> Iterator[str]:
+    """Each seed's part of the plain report, in order: as its worker wrote it when the run was
+    asked to (``CheckOptions.render = seed_text``), so that no result is loaded back."""
+    seeds = result.seeds
+    if isinstance(seeds, SeedStore) and seeds.rendered_by is seed_text:
+        for index in range(len(seeds)):
+            text = seeds.text(index)
+            yield text if text is not None else seed_text(seeds[index])
+    else:
+        yield from map(seed_text, seeds)
+
+
+def seed_text(seed: SeedResult) -> str:
+    return "\n".join(seed_lines(seed))
 
 
 def seed_lines(seed: SeedResult) -> list[str]:
