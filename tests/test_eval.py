@@ -62,6 +62,30 @@ def test_cli_exit_codes_follow_thresholds(corpus: Path) -> None:
     assert code == 2 and "speed=1" in err
 
 
+def test_eval_measures_extra_packs_and_disabled_rules_and_reads_no_settings_file(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A candidate rule is measured before it is kept: --rules adds a pack, --disable turns a
+    rule off; a .kickoff.yaml where eval runs changes nothing (the ratchet's numbers stay)."""
+    pack = corpus.parent / "candidate.yaml"
+    pack.write_text(
+        "pack: candidate\nrules:\n  - id: candidate.meters\n    genre: news-article\n"
+        "    pattern: '\\b(meters?|service)\\b'\n    weight: 5\n    cap: 4\n    message: meters\n"
+    )
+    (corpus.parent / ".kickoff.yaml").write_text("rules:\n  disable: [no.such-rule]\n")
+    monkeypatch.chdir(corpus.parent)
+    _, plain, _ = invoke(["eval", str(corpus), "--format", "json"])
+    assert json.loads(plain)["accuracy"] == 0.8  # the settings file was not read
+    code, out, _ = invoke(["eval", str(corpus), "--format", "json", "--rules", str(pack)])
+    tide_spec = json.loads(out)
+    assert code == 0 and tide_spec["matrix"]["spec"]["spec"] == 0  # news, by the pack
+    code, _, err = invoke(["eval", str(corpus), "--disable", "no.such-rule"])
+    assert code == 2 and "no.such-rule" in err
+    both = ["--rules", str(pack), "--disable", "candidate.meters"]
+    code, out, _ = invoke(["eval", str(corpus), "--format", "json", *both])
+    assert code == 0 and out == plain
+
+
 def test_false_passes_fail_the_gate(corpus: Path) -> None:
     (corpus / "labels.csv").write_text("file,label\nspec.md,nonspec\nnews.txt,nonspec\n")
     code, out, _ = invoke(["eval", str(corpus), "--max-false-pass", "0"])

@@ -80,12 +80,12 @@ def write_report(write: Callable[[TextOut], object], output: Path | None) -> Non
 PATH = click.Path(path_type=Path)
 
 
-def config_options(command: Any) -> Any:
-    """--config, --rules and --disable: shared by every command that judges seeds."""
+def rule_options(command: Any) -> Any:
+    """--rules and --disable: the rules a command judges with, besides the built-in ones."""
     command = click.option(
         "--disable", multiple=True, metavar="RULE_ID", help="Turn a rule off (repeatable)."
     )(command)
-    command = click.option(
+    return click.option(
         "--rules",
         "rule_packs",
         multiple=True,
@@ -93,6 +93,11 @@ def config_options(command: Any) -> Any:
         metavar="FILE",
         help="Load an extra rule pack (repeatable).",
     )(command)
+
+
+def config_options(command: Any) -> Any:
+    """--config, --rules and --disable: shared by every command that judges seeds."""
+    command = rule_options(command)
     return click.option(
         "--config",
         type=PATH,
@@ -363,12 +368,20 @@ def questions(
     type=click.IntRange(min=0),
     help="Exit 1 when more non-spec documents than this are judged spec.",
 )
+@rule_options
 def eval_command(
-    corpus: Path, fmt: str, output: Path | None, fail_under: str, max_false_pass: int | None
+    corpus: Path,
+    fmt: str,
+    output: Path | None,
+    fail_under: str,
+    max_false_pass: int | None,
+    rule_packs: tuple[Path, ...],
+    disable: tuple[str, ...],
 ) -> None:
     """Measure the verdicts on CORPUS (docs/ and labels.csv: file,label[,genre])."""
     import json
 
+    from seed_kickoff.config import Settings
     from seed_kickoff.evaluate import (
         evaluate_corpus,
         failures,
@@ -378,7 +391,9 @@ def eval_command(
     )
 
     thresholds = parse_thresholds(fail_under)
-    result = evaluate_corpus(corpus)
+    # No settings file: the figures are the built-in rules', with what the command line adds.
+    settings = Settings(packs=rule_packs, disable=dict.fromkeys(disable, "--disable"))
+    result = evaluate_corpus(corpus, settings.check_options().ruleset)
     failed = failures(result, thresholds, max_false_pass)
     if fmt == "json":
         text = json.dumps(result_dict(result, failed), indent=2, ensure_ascii=False) + "\n"
