@@ -45,6 +45,9 @@ def judged(name: str, text: str | None = None) -> SeedResult:
         ("job-posting.md", "job-posting"),
         ("cv.md", "resume"),
         ("program.txt", "source-code"),
+        ("keep-a-changelog.md", "changelog"),  # "## [3.4.0] - 2026-09-14"
+        ("qa-thread.md", "how-to"),  # votes and answers as tags, code in the answers
+        ("step-tutorial.md", "how-to"),  # "## Step 1: Set up the project", code blocks
     ],
 )
 def test_non_spec_genres(name: str, genre: str) -> None:
@@ -223,3 +226,41 @@ def test_a_prds_sections_and_votes_are_no_postmortem_q_and_a_or_cv() -> None:
     )
     scores = judged("prd.md", text).judgement.genre_scores
     assert not {"report", "how-to", "resume"} & set(scores)
+
+
+def test_a_pitch_is_a_brief_by_its_sections() -> None:
+    """A product pitch names its sections ("The idea", "Who it's for", "Appetite", "No-gos")
+    and wishes ("Ideally ..."): a project idea, so partial, not an unknown document."""
+    result = judged("pitch.md")
+    assert result.verdict == "partial" and result.judgement.genre == "project-idea"
+    rules = {s.rule for s in result.judgement.signals}
+    assert {"idea.sections", "feature.wish"} <= rules
+
+
+def test_game_design_sections_controls_and_engines_are_spec_evidence() -> None:
+    signals = judged("game-design.md").judgement.signals
+    cited = {(s.rule, s.line) for s in signals}
+    assert {("behaviour.heading", 10), ("behaviour.heading", 15)} <= cited  # core loop, mechanics
+    assert ("interfaces.heading", 21) in cited  # "## Controls"
+    assert ("platform.named", 3) in cited  # Nintendo Switch, Steam, Godot
+    # "Access controls" is a section on security, not on the controls of a game or device.
+    text = "# Vault\n\n## Access controls\n\nOnly admins may read the audit log.\n"
+    assert "interfaces.heading" not in {s.rule for s in judged("v.md", text).judgement.signals}
+
+
+def test_acceptance_criteria_written_ac_are_acceptance() -> None:
+    signals = judged("stories.md").judgement.signals
+    assert [s.line for s in signals if s.rule == "acceptance.criterion-line"] == [4, 5, 7]
+
+
+def test_a_reports_passive_voice_and_prose_before_a_colon_are_no_narrative_or_code() -> None:
+    text = (
+        "# Stock counts\n\nLast year the parcels were counted by hand; they were scanned twice "
+        "and they were lost once a month.\n\nIf the upload fails, the clerk sees the message "
+        "again: nothing is kept.\n\n```proto\nmessage Reading {\n  int64 meter = 1;\n}\n```\n"
+    )
+    signals = judged("stock.md", text).judgement.signals
+    assert not [s for s in signals if s.rule == "fiction.narrative"]
+    assert [s.line for s in signals if s.rule == "interfaces.code-call"] == [8]
+    story = "She was tired. They were late again, and he had no lamp.\n"
+    assert any(s.rule == "fiction.narrative" for s in judged("s.txt", story).judgement.signals)
