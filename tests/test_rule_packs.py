@@ -120,3 +120,43 @@ def test_a_missing_pack_and_an_unknown_disabled_id_are_exit_2(tmp_path: Path) ->
     assert code == 2 and "none.yaml: cannot read rule pack" in err
     code, _, err = invoke(["check", str(EXAMPLES), "--disable", "no.such"])
     assert code == 2 and "no rule has the id 'no.such'" in err
+
+
+SMELL_RULE = """\
+rules:
+  - id: team.open
+    smell: placeholder
+    pattern: 'tbd'
+    message: still open
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("    weight: .nan\n", "'weight' must be a finite number, got nan"),
+        ("    weight: -.inf\n", "'weight' must be a finite number, got -inf"),
+        # Attribute access used to end in an AttributeError (exit 3) once a seed matched; a
+        # format spec could build a string of a gigabyte.
+        ('    question: "{text.upper} at {line}"\n', "got {text.upper}"),
+        ('    question: "line {line:>999999999}"\n', "got {line:>999999999}"),
+        ('    question: "{0} {line}"\n', "got {0}"),
+        ('    question: "line {line"\n', "'question' is not a valid template"),
+    ],
+)
+def test_a_bad_weight_or_question_template_is_exit_2_at_load(
+    tmp_path: Path, extra: str, expected: str
+) -> None:
+    team = pack(tmp_path, SMELL_RULE + extra)
+    for args in (["rules"], ["questions", str(EXAMPLES), "--no-cache"]):
+        code, _, err = invoke([*args, "--rules", str(team)])
+        assert code == 2, err
+        assert "rule 'team.open'" in err and expected in err
+        assert "internal error" not in err
+
+
+def test_a_question_template_with_line_and_quoted_text_is_used(tmp_path: Path) -> None:
+    team = pack(tmp_path, SMELL_RULE + '    question: "{text!r} on line {line}: who fills it?"\n')
+    code, out, err = invoke(["questions", str(EXAMPLES), "--no-cache", "--rules", str(team)])
+    assert code == 0, err
+    assert "'TBD' on line 12: who fills it?" in out

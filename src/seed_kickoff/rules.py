@@ -11,6 +11,7 @@ reported at once, with the pack and rule; the built-in patterns are compiled by 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field, fields
@@ -305,6 +306,8 @@ def _parse_rule(raw: Any, pack: str, shown: str, compile_now: bool) -> Rule:
     weight = raw.get("weight", 1.0)
     if isinstance(weight, bool) or not isinstance(weight, (int, float)):
         raise fail("'weight' must be a number")
+    if not math.isfinite(weight):  # .nan or .inf would make every score it touches NaN or inf
+        raise fail(f"'weight' must be a finite number, got {weight}")
     cap = raw.get("cap", 3)
     if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
         raise fail("'cap' must be a whole number of at least 1")
@@ -319,6 +322,8 @@ def _parse_rule(raw: Any, pack: str, shown: str, compile_now: bool) -> Rule:
     question = raw.get("question")
     if question is not None and not isinstance(question, str):
         raise fail("'question' must be text")
+    if question is not None:
+        _check_question(question, fail)
     return Rule(
         id=rule_id,
         pack=pack,
@@ -334,6 +339,25 @@ def _parse_rule(raw: Any, pack: str, shown: str, compile_now: bool) -> Rule:
         question=question,
         flags=flags,
     )
+
+
+def _check_question(question: str, fail: Callable[[str], RulePackError]) -> None:
+    """A question template may use {line} and {text} (with !r, !s or !a), nothing else: no
+    attribute or index (``{text.x}`` raises when formatted), no format spec (``{line:>999999999}``
+    would build a string of a gigabyte)."""
+    import string
+
+    try:
+        parts = list(string.Formatter().parse(question))
+    except ValueError as err:
+        raise fail(f"'question' is not a valid template ({err})") from None
+    for _, name, spec, _conversion in parts:
+        if name is not None and (name not in ("line", "text") or spec):
+            raise fail(
+                f"'question' may use only {{line}} and {{text}} (with !r), got {{{name}"
+                + (f":{spec}" if spec else "")
+                + "}"
+            )
 
 
 def _compile(source: str, flags: int, fail: Callable[[str], RulePackError]) -> re.Pattern[str]:
