@@ -307,6 +307,32 @@ def test_crlf_file_keeps_its_line_ends() -> None:
     assert render_checklist([A, B], merged) == merged
 
 
+def test_cr_only_file_keeps_every_line_people_wrote() -> None:
+    # A file saved with lone CRs (an old Mac editor) was one "line" to the merge: its q-end
+    # pattern matched from the first byte to the last marker, and the whole file, answers
+    # included, was replaced by that one end line.
+    edited = tick(render_checklist([A, B]), "q:a.md:dim.users").replace(
+        "<!-- q:a.md:dim.users -->\n", "<!-- q:a.md:dim.users -->\nAnswer: the harbour masters.\n"
+    )
+    cr = edited.replace("\n", "\r").removesuffix("\r")
+    merged = render_checklist([A, B], cr)
+    assert "\n" not in merged
+    assert merged == cr + "\r"
+    assert render_checklist([A, B], merged) == merged
+
+
+def test_a_stray_cr_inside_a_line_does_not_make_people_text_kickoffs() -> None:
+    # In an LF file, a lone CR before a marker: the text before it stays as it is, and the
+    # marker on its own is not taken for kickoff's line.
+    first = render_checklist([A, B])
+    edited = first.replace(
+        "<!-- q-end:a.md -->", "Our answer, long and precious.\r<!-- q-end:a.md -->"
+    )
+    merged = render_checklist([A, B], edited)
+    assert "Our answer, long and precious.\r<!-- q-end:a.md -->" in merged
+    assert render_checklist([A, B], merged) == merged
+
+
 def test_write_checklist_reports_change_and_refuses_binary(tmp_path: Path) -> None:
     path = tmp_path / "QUESTIONS.md"
     assert write_checklist(path, [A]) is True
@@ -393,9 +419,6 @@ def test_a_bad_question_template_is_a_rule_pack_error(
         "    message: shiny\n    question: 'line {line} says {word}'\n",
         encoding="utf-8",
     )
-    spec = (EXAMPLES / "tide-logger-spec.md").read_text(encoding="utf-8")
-    seeds = make_seeds({"spec.md": spec + "\nThe logger is shiny.\n"})
-    ruleset = load_rules([pack])
-    result = check_seeds(seeds, CheckOptions(ruleset=ruleset))
-    with pytest.raises(RulePackError, match=r"mine\.vague"):
-        build_questions(result, ruleset)
+    # Refused as the pack loads (rules.py), not once a seed has matched the rule.
+    with pytest.raises(RulePackError, match=r"mine\.vague.*\{word\}"):
+        load_rules([pack])

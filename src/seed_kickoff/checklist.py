@@ -31,11 +31,14 @@ INTRO = (
 )
 RESOLVED = " (resolved)"
 
+# A line is split on the file's own line break only; [^\r\n] and \Z keep a pattern from reaching
+# over a CR or LF left inside it, which would make people's lines before it kickoff's.
 _ITEM = re.compile(
-    r"^(?P<indent>[ \t]*)[-*+] \[(?P<mark>[ xX])\] (?P<text>.*?)[ \t]*<!-- (?P<id>q:\S+) -->[ \t]*$"
+    r"^(?P<indent>[ \t]*)[-*+] \[(?P<mark>[ xX])\] (?P<text>[^\r\n]*?)[ \t]*"
+    r"<!-- (?P<id>q:\S+) -->[ \t]*\Z"
 )
-_SECTION = re.compile(r"^#{1,6} .*<!-- q-section:(?P<key>\S+) -->[ \t]*$")
-_END = re.compile(r"^.*<!-- q-end:(?P<key>\S+) -->[ \t]*$")
+_SECTION = re.compile(r"^#{1,6} [^\r\n]*<!-- q-section:(?P<key>\S+) -->[ \t]*\Z")
+_END = re.compile(r"^[^\r\n]*<!-- q-end:(?P<key>\S+) -->[ \t]*\Z")
 _STRUCK = re.compile(r"^~~(?P<text>.*)~~" + re.escape(RESOLVED) + "$")
 
 
@@ -50,7 +53,7 @@ class _Parsed:
 
 def render_checklist(sections: list[QuestionSection], existing: str | None = None) -> str:
     """The checklist as Markdown; merged into ``existing`` (a checklist people edited) if given."""
-    newline = "\r\n" if existing and "\r\n" in existing else "\n"
+    newline = _newline(existing or "")
     if existing is None or not existing.strip():
         lines = [TITLE, "", *INTRO.split("\n")]
     else:
@@ -58,6 +61,13 @@ def render_checklist(sections: list[QuestionSection], existing: str | None = Non
         lines = existing.removesuffix(newline).split(newline)
     _merge(lines, sections)
     return newline.join(lines) + newline
+
+
+def _newline(text: str) -> str:
+    """The file's line break: CRLF, LF, or a lone CR (an old Mac editor's) when it has no LF."""
+    if "\r\n" in text:
+        return "\r\n"
+    return "\r" if "\r" in text and "\n" not in text else "\n"
 
 
 def write_checklist(path: Path, sections: list[QuestionSection]) -> bool:
