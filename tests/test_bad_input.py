@@ -990,3 +990,19 @@ def test_a_long_line_that_starts_like_a_rust_function_is_judged_in_linear_time()
     doc = load_bytes("long.txt", ("pub fn " + "x" * 50_000 + "\n").encode(), "text")
     # (no clock asserted: quadratic, it took two minutes; the suite would hang on it)
     assert judged(doc).verdict == "non-spec"
+
+
+def test_an_error_message_shows_control_characters_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A seeds dir or configuration key holding ESC, a bell or a newline used to be printed as
+    # it is in the error line: a terminal escape, or a line a CI log reads as a command.
+    code, _, err = invoke(["check", str(tmp_path / "x\x1b[2J\x07\n::error::pwned")])
+    assert code == 2
+    assert "\x1b" not in err and "\x07" not in err and "\n::error" not in err
+    assert "x\\x1b[2J\\x07\\n::error::pwned: seeds dir does not exist" in err
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".kickoff.yaml").write_text('"\\e]0;title\\a": 1\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = invoke(["rules"])
+    assert code == 2 and "\x1b" not in err and "\\x1b]0;title\\x07: unknown key" in err

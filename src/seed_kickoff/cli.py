@@ -444,7 +444,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except KickoffError as err:
-        click.echo(f"kickoff: error: {err}", err=True)
+        from seed_kickoff.controls import escape_controls
+
+        # The message quotes paths and keys from the command line and configuration files: a
+        # newline, ESC or bell in them is shown escaped, never sent to the terminal or CI log.
+        click.echo(f"kickoff: error: {escape_controls(str(err))}", err=True)
         sys.exit(err.exit_code)
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (| head); nothing left to say
