@@ -1006,3 +1006,24 @@ def test_an_error_message_shows_control_characters_escaped(
     monkeypatch.chdir(tmp_path)
     code, _, err = invoke(["rules"])
     assert code == 2 and "\x1b" not in err and "\\x1b]0;title\\x07: unknown key" in err
+
+
+def test_a_waiver_from_index_md_cannot_put_control_characters_in_a_report(
+    make_seeds: MakeSeeds, tmp_path: Path
+) -> None:
+    # INDEX.md travels with the seeds; its waiver reasons and names were printed as they were.
+    index = (
+        "---\nkickoff:\n  waivers:\n"
+        '    - {seed: brief.md, verdict: spec, reason: "ok\\e[2J\\a\\u202e"}\n'
+        '    - {seed: "gone\\e]0;x\\a.md", verdict: spec, reason: stale}\n'
+        "---\n- brief.md\n"
+    )
+    seeds = make_seeds({"INDEX.md": index, "brief.md": "# Brief\n\nThe app must be easy.\n"})
+    for fmt in ("text", "markdown", "github", "json", "html", "junit", "sarif"):
+        out = tmp_path / f"report.{fmt}"
+        code, _, err = invoke(["check", str(seeds), "--format", fmt, "-o", str(out)])
+        assert code == 0, err  # the waiver makes the brief a spec
+        report = out.read_text(encoding="utf-8")
+        for shown in (report, err):
+            assert not any(c in shown for c in "\x1b\x07\u202e"), (fmt, shown)
+        assert "x1b" in report and "x07" in report, fmt  # shown, escaped for the format

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seed_kickoff.analyse import ENOUGH_TEXT, analyse, expect_text, skip_text
+from seed_kickoff.controls import escape_controls
 from seed_kickoff.errors import UsageError
 from seed_kickoff.index import read_index
 from seed_kickoff.judge import judge
@@ -316,7 +317,7 @@ def unmatched_waivers(
     return [
         Finding(
             "warning",
-            f"waiver names no seed: {waiver.seed}",
+            f"waiver names no seed: {escape_controls(waiver.seed)}",
             path=waiver.source,
             line=waiver.line,
             code="waiver",

@@ -18,6 +18,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from seed_kickoff.controls import escape_controls
 from seed_kickoff.errors import ConfigError
 from seed_kickoff.front_matter import index_front_matter
 from seed_kickoff.index import find_index
@@ -525,7 +526,12 @@ def _waiver(node: Any, key: str, where: _Where) -> Waiver:
     _want(ok, fields["reason"], f"{key}.reason", where, "a reason (who agreed, and why)", reason)
     line = node.line if where.node_lines and isinstance(node, _Node) else None
     return Waiver(
-        Path(seed.strip()).as_posix(), verdict, " ".join(reason.split()), where.file, line
+        Path(seed.strip()).as_posix(),
+        verdict,
+        # Every report shows the reason: ESC, a bell or a bidi override in it is shown escaped.
+        escape_controls(" ".join(reason.split())),
+        where.file,
+        line,
     )
 
 
