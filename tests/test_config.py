@@ -348,3 +348,33 @@ def test_the_readme_examples_are_valid(repo: Path) -> None:
     assert resolve_settings().waivers == settings.waivers
     for text in (readme_block("Waivers", "yaml"),):
         assert read_config(write(repo / "w.yaml", text)).values["waivers"][0].verdict == "spec"
+
+
+def _alias_bomb(levels: int = 9) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return "rules:\n  disable:\n" + "".join(f"    - {line.split(': ', 1)[1]}\n" for line in lines)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _alias_bomb(),  # 9**9 names once expanded: the checks walked them for minutes, in GBs
+        "rules: {disable: &a [*a]}\n",  # an alias inside itself: a RecursionError (exit 3)
+    ],
+)
+def test_a_config_file_that_yaml_aliases_blow_up_is_refused(repo: Path, text: str) -> None:
+    config = repo / "bomb.yaml"
+    config.write_text(text, encoding="utf-8")
+    code, _, err = invoke(["rules", "--config", str(config)])
+    assert code == 2, err
+    assert "bomb.yaml: expands to too many values (YAML aliases?); not read" in err
+
+
+def test_a_config_file_may_share_a_value_through_an_alias(repo: Path) -> None:
+    config = repo / "shared.yaml"
+    config.write_text(
+        "gate: &g {min_specs: 2}\nrules: {disable: &d [news.dateline]}\n", encoding="utf-8"
+    )
+    assert read_config(config).values["gate.min_specs"] == 2

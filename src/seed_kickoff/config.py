@@ -213,6 +213,8 @@ def read_config(path: Path) -> Layer:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is None:
             return Layer(str(path))
+        if _expanded_nodes(node) > _MAX_VALUES:
+            raise ConfigError("expands to too many values (YAML aliases?); not read", str(path))
         tree = _located(node, str(path), 0)
     except yaml.YAMLError as err:
         raise _yaml_error(err, str(path), 0) from None
@@ -329,6 +331,39 @@ class _Node:
 
     value: Any
     line: int | None
+
+
+# Values a configuration file may hold once YAML aliases are expanded: the checks below walk
+# every value, so a "billion laughs" bomb (or an alias that contains itself) would never end.
+_MAX_VALUES = 1_000_000
+
+
+def _expanded_nodes(node: yaml.Node) -> int:
+    """How many nodes the tree under ``node`` has with aliases expanded, up to just past the limit
+    (memoised by identity, so linear in the nodes the file really has; a cycle is too many)."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        if not isinstance(node.value, list):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            return _MAX_VALUES + 1
+        active.add(key)
+        total = 1
+        for item in node.value:
+            for child in item if isinstance(item, tuple) else (item,):
+                total += size(child)
+            if total > _MAX_VALUES:
+                break
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(node)
 
 
 def _located(
