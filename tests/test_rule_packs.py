@@ -160,3 +160,30 @@ def test_a_question_template_with_line_and_quoted_text_is_used(tmp_path: Path) -
     code, out, err = invoke(["questions", str(EXAMPLES), "--no-cache", "--rules", str(team)])
     assert code == 0, err
     assert "'TBD' on line 12: who fills it?" in out
+
+
+def _alias_bomb(key: str) -> str:
+    lines = ['&a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"&a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    return f"    {key}:\n" + "".join(f"      - {line}\n" for line in lines)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 9**9 values once expanded, in a field whose error message printed it: minutes, GBs.
+        "rules:\n  - id: team.q\n" + _alias_bomb("dimension") + "    pattern: x\n    message: m\n",
+        "pack: &p [*p]\nrules: []\n",  # an alias holding itself
+    ],
+)
+def test_a_pack_that_yaml_aliases_blow_up_is_refused(tmp_path: Path, text: str) -> None:
+    team = pack(tmp_path, text)
+    code, _, err = invoke(["rules", "--rules", str(team)])
+    assert code == 2, err
+    assert "team.yaml: expands to too many values (YAML aliases?); not read" in err
+
+
+def test_a_pack_name_that_is_not_text_is_refused(tmp_path: Path) -> None:
+    team = pack(tmp_path, TEAM_PACK.replace("pack: team", "pack: [team]"))
+    code, _, err = invoke(["rules", "--rules", str(team)])
+    assert code == 2 and "'pack' must be the pack's name, as text" in err

@@ -136,7 +136,7 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         return result
     if data is None:
         return result
-    if _expanded_size(data) > _MAX_VALUES:
+    if expanded_size(data) > _MAX_VALUES:
         result.findings.append(
             Finding(
                 "warning",
@@ -171,11 +171,11 @@ def _load_yaml(raw: str) -> object:
         return yaml.safe_load(raw)
 
 
-def _expanded_size(data: object) -> int:
+def expanded_size(data: object, limit: int = _MAX_VALUES) -> int:
     """How many values ``data`` holds with aliases expanded; counts shared nodes once per use.
 
     Linear in the number of distinct nodes (sizes are memoised by identity) and stops as soon as
-    the limit is passed; a node that contains itself counts as too many.
+    ``limit`` is passed; a node that contains itself counts as too many.
     """
     sizes: dict[int, int] = {}
     active: set[int] = set()
@@ -187,13 +187,13 @@ def _expanded_size(data: object) -> int:
         if key in sizes:
             return sizes[key]
         if key in active:
-            return _MAX_VALUES + 1  # recursive structure (``&a [*a]``)
+            return limit + 1  # recursive structure (``&a [*a]``)
         active.add(key)
         items = [*node.keys(), *node.values()] if isinstance(node, dict) else node
         total = 1
         for item in items:
             total += size(item)
-            if total > _MAX_VALUES:
+            if total > limit:
                 break
         active.discard(key)
         sizes[key] = total
@@ -202,7 +202,7 @@ def _expanded_size(data: object) -> int:
     try:
         return size(data)
     except RecursionError:
-        return _MAX_VALUES + 1
+        return limit + 1
 
 
 def _flow_depth(raw: str) -> int:

@@ -21,12 +21,15 @@ from typing import Any
 
 from seed_kickoff.cache import cached_parse, code_signature, load_yaml
 from seed_kickoff.errors import RulePackError
+from seed_kickoff.front_matter import expanded_size
 from seed_kickoff.loader import read_whole
 from seed_kickoff.model import DIMENSIONS, LineKind
 from seed_kickoff.patterncache import compile_pattern
 from seed_kickoff.records import dataclass
 
 BUILTIN_PACKS = ("spec", "genres", "smells")
+# Values a pack may hold once YAML aliases are expanded (_parse_yaml).
+_MAX_VALUES = 1_000_000
 # placeholder: the lines of a section that holds nothing else (sections.py)
 LINE_KINDS: tuple[LineKind, ...] = (
     "text",
@@ -236,7 +239,9 @@ def _parse_pack(data: Any, path: Path, compile_now: bool) -> tuple[str, list[Rul
         raise RulePackError(
             f"unknown top-level key(s): {', '.join(sorted(map(str, unknown)))}", shown
         )
-    name = str(data.get("pack") or path.stem)
+    name = data.get("pack") or path.stem
+    if not isinstance(name, str):
+        raise RulePackError("'pack' must be the pack's name, as text", shown)
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list):
         raise RulePackError("'rules' must be a list of rules", shown)
@@ -247,7 +252,7 @@ def _parse_yaml(text: str, shown: str) -> Any:
     import yaml
 
     try:
-        return load_yaml(text)
+        data = load_yaml(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise RulePackError(
@@ -255,6 +260,11 @@ def _parse_yaml(text: str, shown: str) -> Any:
             shown,
             line=mark.line + 1 if mark is not None else None,
         ) from None
+    # The checks print and walk values: a "billion laughs" alias bomb (or an alias holding
+    # itself) would never end. Refused first, as front matter and configuration files are.
+    if expanded_size(data, _MAX_VALUES) > _MAX_VALUES:
+        raise RulePackError("expands to too many values (YAML aliases?); not read", shown)
+    return data
 
 
 def _parse_rule(raw: Any, pack: str, shown: str, compile_now: bool) -> Rule:
