@@ -94,3 +94,24 @@ def test_a_relative_seeds_dir_lists_its_files(
     index = read_index(Path("project/seeds"))
     assert index.seeds == ["a.md"]
     assert not [f for f in index.findings if f.level == "error"]
+
+
+def test_a_seed_listed_through_a_parent_reference_is_one_seed(make_seeds: MakeSeeds) -> None:
+    # "sub/../spec.md" was a second seed beside "spec.md": one spec counted twice by the gate.
+    seeds = make_seeds(
+        {
+            "INDEX.md": "- [a](spec.md)\n- [b](sub/../spec.md)\n- [c](sub/./../sub/notes.md)\n",
+            "spec.md": "# Spec\n",
+            "sub/notes.md": "notes\n",
+        }
+    )
+    index = read_index(seeds)
+    assert [(e.path, e.line) for e in index.entries] == [("spec.md", 1), ("sub/notes.md", 3)]
+    assert [(f.code, f.line) for f in index.findings] == [("index-duplicate", 2)]
+    # Through a folder that is a link elsewhere in the dir, ".." is that folder's parent.
+    (seeds / "deep").mkdir()
+    (seeds / "deep" / "spec.md").write_text("# Other\n", encoding="utf-8")
+    (seeds / "deep" / "inner").mkdir()
+    os.symlink(seeds / "deep" / "inner", seeds / "alias")
+    (seeds / "INDEX.md").write_text("- [a](alias/../spec.md)\n", encoding="utf-8")
+    assert [e.path for e in read_index(seeds).entries] == ["deep/spec.md"]

@@ -357,6 +357,13 @@ def resolve_reference(seeds_dir: Path, root: Path, ref: str) -> tuple[str | None
         return None, f"{shown}: cannot be resolved; not read"
     if kind is not None:
         return None, f"{shown}: is {kind}, not a seed file; not read"
+    if ".." in parts:
+        # "sub/../spec.md" is "spec.md": named by the folder it is really in, or listing it
+        # both ways made one file two seeds, and two specs for the gate.
+        folder = os.path.relpath(os.path.realpath(os.path.join(seeds_dir, *parts[:-1])), root)
+        if folder == ".." or folder.startswith(".." + os.sep):
+            return None, f"{shown}: refers outside the seeds dir; not read"
+        parts = [*([] if folder == "." else folder.split(os.sep)), parts[-1]]
     return "/".join(parts), None
 
 
