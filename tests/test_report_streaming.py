@@ -187,6 +187,14 @@ def test_store_is_a_read_only_sequence(
     assert [s.path for s in store.summaries] == [s.path for s in seeds]
     assert [s.verdict for s in store.summaries] == [s.verdict for s in seeds]
     store.close()
+    # A seed's rendered text (CheckOptions.render) is kept after its pickle, where it has one.
+    texts = [None if n % 3 == 0 else f"seed {n}: ünï \udc80 {s.path}" for n, s in enumerate(seeds)]
+    rendered = SeedStore()
+    for seed, text in zip(seeds, texts, strict=True):
+        rendered.append_pickled(*store_module.pickled(seed), text)
+    assert rendered.on_disk == store.on_disk
+    assert list(rendered) == seeds and rendered[4] == seeds[4]
+    assert [rendered.text(n) for n in range(len(seeds))] == texts
 
 
 def test_cli_writes_every_format_to_stdout_and_to_a_file_the_same(
@@ -249,23 +257,6 @@ def test_devices_are_written_in_place_and_links_keep_leading_to_their_file(
     code, _, err = invoke(["check", str(seeds), "--format", "json", "-o", str(link)])
     assert code == 1, err
     assert link.is_symlink() and json.loads(target.read_text("utf-8"))["seeds"]
-
-
-@pytest.mark.parametrize("in_memory_bytes", [1 << 20, 0, 5000])
-def test_store_keeps_each_seeds_rendered_text_after_its_pickle(
-    mixed: CheckResult, monkeypatch: pytest.MonkeyPatch, in_memory_bytes: int
-) -> None:
-    monkeypatch.setattr(store_module, "IN_MEMORY_BYTES", in_memory_bytes)
-    seeds = list(mixed.seeds) * 3
-    texts = [
-        None if n % 3 == 0 else f"seed {n}: ünï \udc80 {seeds[n].path}" for n in range(len(seeds))
-    ]
-    store = SeedStore()
-    for seed, text in zip(seeds, texts, strict=True):
-        store.append_pickled(*store_module.pickled(seed), text)
-    assert store.on_disk == (in_memory_bytes < 1 << 20)
-    assert list(store) == seeds and store[4] == seeds[4]
-    assert [store.text(n) for n in range(len(seeds))] == texts
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

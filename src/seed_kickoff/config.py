@@ -13,14 +13,14 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seed_kickoff.controls import escape_controls
 from seed_kickoff.errors import ConfigError
-from seed_kickoff.front_matter import index_front_matter
+from seed_kickoff.front_matter import expanded_size, index_front_matter
 from seed_kickoff.index import find_index
 from seed_kickoff.loader import DEFAULT_MAX_BYTES, read_limited, read_whole
 from seed_kickoff.model import VERDICTS, GatePolicy, Waiver
@@ -213,7 +213,7 @@ def read_config(path: Path) -> Layer:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is None:
             return Layer(str(path))
-        if _expanded_nodes(node) > _MAX_VALUES:
+        if expanded_size(node, _MAX_VALUES, _node_children) > _MAX_VALUES:
             raise ConfigError("expands to too many values (YAML aliases?); not read", str(path))
         tree = _located(node, str(path), 0)
     except yaml.YAMLError as err:
@@ -338,32 +338,12 @@ class _Node:
 _MAX_VALUES = 1_000_000
 
 
-def _expanded_nodes(node: yaml.Node) -> int:
-    """How many nodes the tree under ``node`` has with aliases expanded, up to just past the limit
-    (memoised by identity, so linear in the nodes the file really has; a cycle is too many)."""
-    sizes: dict[int, int] = {}
-    active: set[int] = set()
-
-    def size(node: yaml.Node) -> int:
-        if not isinstance(node.value, list):
-            return 1
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if key in active:
-            return _MAX_VALUES + 1
-        active.add(key)
-        total = 1
-        for item in node.value:
-            for child in item if isinstance(item, tuple) else (item,):
-                total += size(child)
-            if total > _MAX_VALUES:
-                break
-        active.discard(key)
-        sizes[key] = total
-        return total
-
-    return size(node)
+def _node_children(node: object) -> Iterable[object] | None:
+    """The nodes inside a composed YAML node (a mapping's keys and values), None for a scalar."""
+    value = getattr(node, "value", None)
+    if not isinstance(value, list):
+        return None
+    return [child for item in value for child in (item if isinstance(item, tuple) else (item,))]
 
 
 def _located(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import field
 from functools import cache
 from pathlib import Path
@@ -171,8 +172,21 @@ def _load_yaml(raw: str) -> object:
         return yaml.safe_load(raw)
 
 
-def expanded_size(data: object, limit: int = _MAX_VALUES) -> int:
+def _loaded_children(node: object) -> Iterable[object] | None:
+    """The values inside a loaded YAML value (None: a scalar)."""
+    if isinstance(node, dict):
+        return [*node.keys(), *node.values()]
+    return node if isinstance(node, list) else None
+
+
+def expanded_size(
+    data: object,
+    limit: int = _MAX_VALUES,
+    children: Callable[[object], Iterable[object] | None] = _loaded_children,
+) -> int:
     """How many values ``data`` holds with aliases expanded; counts shared nodes once per use.
+    ``children`` gives the values inside a node (None for a scalar): by default those of loaded
+    YAML, or of a composed node tree (``yaml.compose``, whose aliases are shared nodes too).
 
     Linear in the number of distinct nodes (sizes are memoised by identity) and stops as soon as
     ``limit`` is passed; a node that contains itself counts as too many.
@@ -181,7 +195,8 @@ def expanded_size(data: object, limit: int = _MAX_VALUES) -> int:
     active: set[int] = set()
 
     def size(node: object) -> int:
-        if not isinstance(node, (dict, list)):
+        items = children(node)
+        if items is None:
             return 1
         key = id(node)
         if key in sizes:
@@ -189,7 +204,6 @@ def expanded_size(data: object, limit: int = _MAX_VALUES) -> int:
         if key in active:
             return limit + 1  # recursive structure (``&a [*a]``)
         active.add(key)
-        items = [*node.keys(), *node.values()] if isinstance(node, dict) else node
         total = 1
         for item in items:
             total += size(item)
