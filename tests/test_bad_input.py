@@ -1027,3 +1027,27 @@ def test_a_waiver_from_index_md_cannot_put_control_characters_in_a_report(
         for shown in (report, err):
             assert not any(c in shown for c in "\x1b\x07\u202e"), (fmt, shown)
         assert "x1b" in report and "x07" in report, fmt  # shown, escaped for the format
+
+
+def test_no_report_or_checklist_replaces_a_seed_or_the_index(make_seeds: MakeSeeds) -> None:
+    """``-o`` and ``--questions`` onto a seed or INDEX.md (through ``..`` too) is exit 2 and the
+    file keeps every byte; a new file in the seeds dir, or one the run does not judge, is fine."""
+    seeds = make_seeds(
+        {
+            "INDEX.md": "- [Spec](spec.md)\n",
+            "spec.md": "# Tool\n\nThe tool must parse 5 files.\n",
+            "notes.md": "# Notes\n\nIt rained.\n",
+        }
+    )
+    before = {p.name: p.read_bytes() for p in seeds.iterdir()}
+    for command in (
+        ["check", str(seeds), "-o", str(seeds / "INDEX.md")],
+        ["check", str(seeds), "--format", "json", "-o", str(seeds / "sub" / ".." / "spec.md")],
+        ["check", str(seeds), "--questions", str(seeds / "notes.md")],  # unlisted, still judged
+        ["questions", str(seeds), "-o", str(seeds / "spec.md")],
+    ):
+        code, _, err = invoke(command)
+        assert code == 2 and "not replaced" in err, command
+        assert {p.name: p.read_bytes() for p in seeds.iterdir()} == before
+    code, _, _ = invoke(["check", str(seeds), "-o", str(seeds / "report.txt")])
+    assert code == 1 and (seeds / "report.txt").read_text().startswith("kickoff check")  # gate

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -100,10 +101,17 @@ def test_false_passes_fail_the_gate(corpus: Path) -> None:
         ("file,label\nspec.md,spec\n../labels.csv,spec\n", "outside docs/", 3),
         ("file,label\n/etc/passwd,spec\n", "outside docs/", 2),
         ("file,label\nmissing.md,spec\n", "no such document", 2),
+        ("file,label\nspec.md,spec\nfolder,spec\n", "docs/folder: is a directory", 3),
+        ("file,label\npipe.txt,spec\n", "docs/pipe.txt: is a FIFO (named pipe)", 2),
         ("file,label\nspec.md,spec\nspec.md,spec\n", "labelled twice", 3),
     ],
 )
 def test_bad_labels_name_file_and_line(corpus: Path, labels: str, message: str, line: int) -> None:
+    (corpus / "docs" / "folder").mkdir()
+    if "pipe.txt" in labels:
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(corpus / "docs" / "pipe.txt")  # told by its kind, never opened
     (corpus / "labels.csv").write_text(labels)
     with pytest.raises(ConfigError) as caught:
         read_labels(corpus)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from seed_kickoff.analyse import ENOUGH_TEXT, analyse, expect_text, skip_text
 from seed_kickoff.controls import escape_controls
 from seed_kickoff.errors import UsageError
-from seed_kickoff.index import read_index
+from seed_kickoff.index import INDEX_NAME, read_index
 from seed_kickoff.judge import judge
 from seed_kickoff.loader import (
     DEFAULT_MAX_BYTES,
@@ -307,6 +307,19 @@ def check_seeds(
     findings.extend(unmatched_waivers(store.summaries, options.waivers))
     gate = evaluate_gate(store.summaries, findings, options.policy)
     return CheckResult(str(seeds_dir), store, findings, gate, index)
+
+
+def seeds_file_at(result: CheckResult, path: Path) -> str | None:
+    """The seed or index file of the run that ``path`` names, through links and ``..`` (its
+    name in the seeds dir), or None: a report written there would replace what a person wrote."""
+    root, target = os.path.realpath(result.seeds_dir), os.path.realpath(path)
+    if os.path.commonpath([root, target]) != root or target == root:
+        return None
+    index = result.index
+    names = [*index.seeds, index.index_path or INDEX_NAME] if index else [INDEX_NAME]
+    return next(
+        (name for name in names if os.path.realpath(os.path.join(root, name)) == target), None
+    )
 
 
 def unmatched_waivers(

@@ -15,6 +15,7 @@ from seed_kickoff import __version__
 from seed_kickoff.errors import KickoffError, OutputError
 
 if TYPE_CHECKING:
+    from seed_kickoff.model import CheckResult
     from seed_kickoff.report.stream import TextOut
 
 EXIT_PASS = 0
@@ -203,6 +204,9 @@ def check(
     progress = progress_for(lambda: _console(stderr=True), sys.stderr)
     with progress or contextlib.nullcontext():
         result = check_seeds(settings.seeds_dir, options, progress)
+    for target in (output, questions_file):
+        if target is not None:
+            _refuse_a_seed(result, target)
     sections = None
     if questions_file is not None or fmt == "html":
         from seed_kickoff.questions import build_questions
@@ -226,6 +230,18 @@ def check(
     else:
         write_report(lambda out: WRITERS[fmt](result, out), output)
     sys.exit(EXIT_PASS if result.gate.passed else EXIT_FAIL)
+
+
+def _refuse_a_seed(result: CheckResult, target: Path) -> None:
+    """An error (exit 2) when ``target`` is one of the run's seeds or its INDEX.md: writing the
+    report there would replace what a person wrote."""
+    from seed_kickoff.check import seeds_file_at
+
+    seed = seeds_file_at(result, target)
+    if seed is not None:
+        raise OutputError(
+            f"is the seeds dir's {seed}: not replaced; write it elsewhere", str(target)
+        )
 
 
 @cli.command()
@@ -343,6 +359,7 @@ def questions(
     sections = build_questions(result, options.ruleset, show_all=show_all)
     output = settings.questions_output
     if output is not None:
+        _refuse_a_seed(result, output)
         changed = write_checklist(output, sections)
         click.echo(f"{'updated' if changed else 'unchanged'}: {output}", err=True)
     elif _stdout_is_terminal():

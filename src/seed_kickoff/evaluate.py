@@ -16,7 +16,7 @@ from pathlib import Path
 from seed_kickoff.check import judge_document
 from seed_kickoff.errors import ConfigError, UsageError
 from seed_kickoff.judge import load_model
-from seed_kickoff.loader import DEFAULT_MAX_BYTES, load_seed, read_whole
+from seed_kickoff.loader import DEFAULT_MAX_BYTES, load_seed, read_whole, special_kind
 from seed_kickoff.model import SeedResult
 from seed_kickoff.records import dataclass
 from seed_kickoff.rules import RuleSet, load_rules
@@ -145,7 +145,9 @@ def read_labels(corpus: Path) -> list[LabelledDoc]:
         if not rel or rel.startswith("/") or not target.is_relative_to(root):
             raise ConfigError(f"{rel!r} is outside docs/; refused", shown, number)
         if not target.is_file():
-            raise ConfigError(f"no such document: docs/{rel}", shown, number)
+            kind = special_kind(target.stat().st_mode) if target.exists() else None
+            what = f"is {kind}, not a document" if kind else "no such document"
+            raise ConfigError(f"docs/{rel}: {what}", shown, number)
         if rel in seen:
             raise ConfigError(
                 f"{rel!r} is labelled twice (first on line {seen[rel]})", shown, number
