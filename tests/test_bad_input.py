@@ -1040,14 +1040,21 @@ def test_no_report_or_checklist_replaces_a_seed_or_the_index(make_seeds: MakeSee
         }
     )
     before = {p.name: p.read_bytes() for p in seeds.iterdir()}
+    link = seeds.parent / "report-link.md"
+    link.symlink_to(seeds / "spec.md")
     for command in (
         ["check", str(seeds), "-o", str(seeds / "INDEX.md")],
         ["check", str(seeds), "--format", "json", "-o", str(seeds / "sub" / ".." / "spec.md")],
         ["check", str(seeds), "--questions", str(seeds / "notes.md")],  # unlisted, still judged
         ["questions", str(seeds), "-o", str(seeds / "spec.md")],
+        ["check", str(seeds), "-o", str(link)],  # a link elsewhere to a seed
     ):
         code, _, err = invoke(command)
         assert code == 2 and "not replaced" in err, command
         assert {p.name: p.read_bytes() for p in seeds.iterdir()} == before
+    # Nor a new INDEX.md, which the next run would read as the index.
+    (seeds / "INDEX.md").unlink()
+    code, _, err = invoke(["check", str(seeds), "-o", str(seeds / "INDEX.md")])
+    assert code == 2 and "not replaced" in err and not (seeds / "INDEX.md").exists()
     code, _, _ = invoke(["check", str(seeds), "-o", str(seeds / "report.txt")])
     assert code == 1 and (seeds / "report.txt").read_text().startswith("kickoff check")  # gate

@@ -229,38 +229,50 @@ def test_a_prds_sections_and_votes_are_no_postmortem_q_and_a_or_cv() -> None:
 
 
 def test_a_pitch_is_a_brief_by_its_sections() -> None:
-    """A product pitch names its sections ("The idea", "Who it's for", "Appetite", "No-gos")
-    and wishes ("Ideally ..."): a project idea, so partial, not an unknown document."""
+    """A product pitch names its sections ("The idea", "Who it's for", "Appetite", "No-gos"): a
+    project idea, so partial, not an unknown document."""
     result = judged("pitch.md")
     assert result.verdict == "partial" and result.judgement.genre == "project-idea"
-    rules = {s.rule for s in result.judgement.signals}
-    assert {"idea.sections", "feature.wish"} <= rules
+    assert "idea.sections" in {s.rule for s in result.judgement.signals}
+    # A wish in prose ("Ideally ...") is no brief's form: a bug report stays what it was.
+    bug = (
+        "# Crash on start\n\nIdeally the app would open. We'd like a fix.\n\n"
+        "OS: Fedora 40\nRuntime: Python 3.12\n\nSteps: open the app; it crashes.\n"
+    )
+    assert "feature-request" not in judged("bug.md", bug).judgement.genre_scores
 
 
-def test_game_design_sections_controls_and_engines_are_spec_evidence() -> None:
-    signals = judged("game-design.md").judgement.signals
-    cited = {(s.rule, s.line) for s in signals}
-    assert {("behaviour.heading", 10), ("behaviour.heading", 15)} <= cited  # core loop, mechanics
-    assert ("interfaces.heading", 21) in cited  # "## Controls"
-    assert ("platform.named", 3) in cited  # Nintendo Switch, Steam, Godot
-    # "Access controls" is a section on security, not on the controls of a game or device.
-    text = "# Vault\n\n## Access controls\n\nOnly admins may read the audit log.\n"
-    assert "interfaces.heading" not in {s.rule for s in judged("v.md", text).judgement.signals}
+def test_game_design_sections_and_engines_are_spec_evidence() -> None:
+    cited = {(s.rule, s.line) for s in judged("game-design.md").judgement.signals}
+    assert ("behaviour.heading", 10) in cited  # "## Core loop"
+    assert ("platform.named", 3) in cited  # Nintendo Switch, Godot
+    # An encyclopedia's "Gameplay", a policy's "Controls", a speech's "Unity" are not a game's.
+    text = (
+        "# Chess\n\n## Gameplay\n\nEach player moves in turn.\n\n## Controls\n\n"
+        "Only admins may read the audit log.\n\nUnity is our strength.\n"
+    )
+    rules = {s.rule for s in judged("c.md", text).judgement.signals}
+    assert not {"behaviour.heading", "interfaces.heading", "platform.named"} & rules
 
 
-def test_acceptance_criteria_written_ac_are_acceptance() -> None:
+def test_acceptance_criteria_written_ac_are_acceptance_and_power_ratings_are_not() -> None:
     signals = judged("stories.md").judgement.signals
     assert [s.line for s in signals if s.rule == "acceptance.criterion-line"] == [4, 5, 7]
+    power = "# PSU\n\n- AC: 100-240 V, 50/60 Hz\n- AC: 230 V\nAC 230 V input.\n"
+    assert not [s for s in judged("psu.md", power).judgement.signals if "criterion" in s.rule]
 
 
 def test_a_reports_passive_voice_and_prose_before_a_colon_are_no_narrative_or_code() -> None:
     text = (
         "# Stock counts\n\nLast year the parcels were counted by hand; they were scanned twice "
         "and they were lost once a month.\n\nIf the upload fails, the clerk sees the message "
-        "again: nothing is kept.\n\n```proto\nmessage Reading {\n  int64 meter = 1;\n}\n```\n"
+        "again: nothing is kept. The Service Level: 99.9 %.\n\n"
+        "```proto\nmessage Reading {\n  int64 meter = 1;\n}\n```\n"
     )
     signals = judged("stock.md", text).judgement.signals
     assert not [s for s in signals if s.rule == "fiction.narrative"]
     assert [s.line for s in signals if s.rule == "interfaces.code-call"] == [8]
-    story = "She was tired. They were late again, and he had no lamp.\n"
-    assert any(s.rule == "fiction.narrative" for s in judged("s.txt", story).judgement.signals)
+    # (only "they were ...ed" is left out: a report's "they were scanned" and "they were tired" read alike)
+    for story in ("She was tired.\n", "He had walked all night.\n", "They had no lamp.\n"):
+        cues = judged("s.txt", story * 3).judgement.signals
+        assert any(s.rule == "fiction.narrative" for s in cues), story

@@ -298,9 +298,18 @@ def test_the_plain_report_prints_what_the_workers_rendered(
         render_plain(rendered)
 
 
-def test_cli_plain_report_is_the_libraries(make_seeds: MakeSeeds) -> None:
+def test_cli_plain_report_is_the_libraries_and_loads_no_result_back(
+    make_seeds: MakeSeeds, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from seed_kickoff.report.text import render_plain
 
     seeds = make_seeds({f"s{n:02d}.md": SPEC if n % 2 else NEWS for n in range(6)})
-    code, out, _ = invoke(["check", str(seeds), "--jobs", "2"])
-    assert code == 0 and out == render_plain(check_seeds(seeds))
+    expected = render_plain(check_seeds(seeds))
+
+    def no_loading(blob: bytes) -> Any:
+        raise AssertionError("a result was loaded back")
+
+    monkeypatch.setattr(store_module, "loads", no_loading)  # the CLI asks the workers for text
+    for jobs in ("1", "2"):
+        code, out, _ = invoke(["check", str(seeds), "--jobs", jobs])
+        assert code == 0 and out == expected

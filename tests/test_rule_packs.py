@@ -141,6 +141,7 @@ rules:
         ('    question: "{text.upper} at {line}"\n', "got {text.upper}"),
         ('    question: "line {line:>999999999}"\n', "got {line:>999999999}"),
         ('    question: "{0} {line}"\n', "got {0}"),
+        ('    question: "{line!x}"\n', "got {line!x}"),  # formatting it raised ValueError
         ('    question: "line {line"\n', "'question' is not a valid template"),
     ],
 )

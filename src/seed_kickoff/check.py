@@ -310,16 +310,26 @@ def check_seeds(
 
 
 def seeds_file_at(result: CheckResult, path: Path) -> str | None:
-    """The seed or index file of the run that ``path`` names, through links and ``..`` (its
-    name in the seeds dir), or None: a report written there would replace what a person wrote."""
-    root, target = os.path.realpath(result.seeds_dir), os.path.realpath(path)
-    if os.path.commonpath([root, target]) != root or target == root:
-        return None
+    """The seed or index file of the run that ``path`` is (the same file, by whatever name: links,
+    ``..``, another case on a case-insensitive disk), as named in the seeds dir; or None. A
+    report written there would replace what a person wrote."""
     index = result.index
-    names = [*index.seeds, index.index_path or INDEX_NAME] if index else [INDEX_NAME]
-    return next(
-        (name for name in names if os.path.realpath(os.path.join(root, name)) == target), None
-    )
+    index_name = (index.index_path if index else None) or INDEX_NAME
+    names = [*index.seeds, index_name] if index else [index_name]
+    root, where = os.path.realpath(result.seeds_dir), os.path.realpath(path)
+    try:
+        target = os.stat(where)
+    except OSError:  # nothing there yet: only a new INDEX.md would be read as a person's
+        inside = os.path.normcase(os.path.dirname(where)) == os.path.normcase(root)
+        same = os.path.normcase(os.path.basename(where)) == os.path.normcase(index_name)
+        return index_name if inside and same else None
+    for name in names:
+        try:
+            if os.path.samestat(target, os.stat(os.path.join(root, name))):
+                return name
+        except OSError:
+            continue
+    return None
 
 
 def unmatched_waivers(

@@ -361,10 +361,13 @@ def _check_question(question: str, fail: Callable[[str], RulePackError]) -> None
         parts = list(string.Formatter().parse(question))
     except ValueError as err:
         raise fail(f"'question' is not a valid template ({err})") from None
-    for _, name, spec, _conversion in parts:
-        if name is not None and (name not in ("line", "text") or spec):
+    for _, name, spec, conversion in parts:
+        if name is not None and (
+            name not in ("line", "text") or spec or conversion not in (None, "r", "s", "a")
+        ):
             raise fail(
                 f"'question' may use only {{line}} and {{text}} (with !r), got {{{name}"
+                + (f"!{conversion}" if conversion else "")
                 + (f":{spec}" if spec else "")
                 + "}"
             )
