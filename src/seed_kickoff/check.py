@@ -95,9 +95,9 @@ def judge_document(
 # What judging one seed needs besides the seed: (relative path, listed in INDEX.md, the title
 # INDEX.md gives it, its waiver).
 _Task = tuple[str, bool, "str | None", "Waiver | None"]
-# What judging one seed gives: its summary and pickle for the store, and a new entry (key,
-# pickle) for the results cache when the seed was judged rather than found there.
-# A judged seed: its summary, its pickle, its rendered text, and what the cache is to keep.
+# What judging one seed gives: its summary and pickle for the store, its rendered text (None
+# unless asked for), and a new entry (key, pickle) for the results cache when the seed was
+# judged rather than found there.
 _Judged = tuple[SeedSummary, bytes, "str | None", "tuple[bytes, bytes] | None"]
 _Render = Callable[[SeedResult], str]
 # Runs of fewer seeds do without the results cache. Opening it (importing sqlite3 and hashlib,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from seed_kickoff.controls import escape_controls
 from seed_kickoff.errors import ConfigError
-from seed_kickoff.front_matter import expanded_size, index_front_matter
+from seed_kickoff.front_matter import FILE_MAX_VALUES, expanded_size, index_front_matter
 from seed_kickoff.index import find_index
 from seed_kickoff.loader import DEFAULT_MAX_BYTES, read_limited, read_whole
 from seed_kickoff.model import VERDICTS, GatePolicy, Waiver
@@ -213,7 +213,7 @@ def read_config(path: Path) -> Layer:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is None:
             return Layer(str(path))
-        if expanded_size(node, _MAX_VALUES, _node_children) > _MAX_VALUES:
+        if expanded_size(node, FILE_MAX_VALUES, _node_children) > FILE_MAX_VALUES:
             raise ConfigError("expands to too many values (YAML aliases?); not read", str(path))
         tree = _located(node, str(path), 0)
     except yaml.YAMLError as err:
@@ -331,11 +331,6 @@ class _Node:
 
     value: Any
     line: int | None
-
-
-# Values a configuration file may hold once YAML aliases are expanded: the checks below walk
-# every value, so a "billion laughs" bomb (or an alias that contains itself) would never end.
-_MAX_VALUES = 1_000_000
 
 
 def _node_children(node: object) -> Iterable[object] | None:

@@ -27,6 +27,9 @@ _MAX_FRONT_MATTER_CHARS = 64_000
 # nodes, so a "billion laughs" bomb is small in memory, but anything that walks it (str(), JSON
 # output, a config reader) would expand it; such front matter is refused here, for every reader.
 _MAX_VALUES = 10_000
+# The same for a settings file or rule pack (larger: they are the user's own files): their checks
+# walk every value, so a bomb, or an alias that contains itself, would never end.
+FILE_MAX_VALUES = 1_000_000
 # PyYAML's scanner slows down quadratically with [ { nesting (1,000 levels: seconds); nobody
 # writes more than a few by hand.
 _MAX_FLOW_DEPTH = 50

@@ -21,15 +21,13 @@ from typing import Any
 
 from seed_kickoff.cache import cached_parse, code_signature, load_yaml
 from seed_kickoff.errors import RulePackError
-from seed_kickoff.front_matter import expanded_size
+from seed_kickoff.front_matter import FILE_MAX_VALUES, expanded_size
 from seed_kickoff.loader import read_whole
 from seed_kickoff.model import DIMENSIONS, LineKind
 from seed_kickoff.patterncache import compile_pattern
 from seed_kickoff.records import dataclass
 
 BUILTIN_PACKS = ("spec", "genres", "smells")
-# Values a pack may hold once YAML aliases are expanded (_parse_yaml).
-_MAX_VALUES = 1_000_000
 # placeholder: the lines of a section that holds nothing else (sections.py)
 LINE_KINDS: tuple[LineKind, ...] = (
     "text",
@@ -262,7 +260,7 @@ def _parse_yaml(text: str, shown: str) -> Any:
         ) from None
     # The checks print and walk values: a "billion laughs" alias bomb (or an alias holding
     # itself) would never end. Refused first, as front matter and configuration files are.
-    if expanded_size(data, _MAX_VALUES) > _MAX_VALUES:
+    if expanded_size(data, FILE_MAX_VALUES) > FILE_MAX_VALUES:
         raise RulePackError("expands to too many values (YAML aliases?); not read", shown)
     return data
 

@@ -103,11 +103,10 @@ class SeedStore(Sequence[SeedResult]):
         return not isinstance(self._file, io.BytesIO)
 
     def _read(self, index: int) -> SeedResult:
-        start, end = self._offsets[index], self._text_at[index]
+        start, text_at = self._offsets[index], self._text_at[index]
+        end = text_at if text_at >= 0 else self._offsets[index + 1]  # the pickle's end
         self._file.seek(start)
-        result: SeedResult = loads(
-            self._file.read((end if end >= 0 else self._offsets[index + 1]) - start)
-        )
+        result: SeedResult = loads(self._file.read(end - start))
         return result
 
     def text(self, index: int) -> str | None:
