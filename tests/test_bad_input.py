@@ -26,6 +26,7 @@ import pytest
 
 from conftest import EXAMPLES, MakeSeeds
 from seed_kickoff import check as check_module
+from seed_kickoff import loader
 from seed_kickoff.cache import cache_dir
 from seed_kickoff.check import check_seeds, judge_document
 from seed_kickoff.index import read_index
@@ -297,6 +298,43 @@ def test_nul_laden_text_is_judged_without_the_nuls() -> None:
     (warning,) = [f for f in doc.findings if "NUL" in f.message]
     assert warning.line == SPEC[: SPEC.index("\n\n")].count("\n") + 2
     assert judged(doc).verdict == "spec"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("x.md", "markdown"), ("x.txt", "text"), ("x.rst", "rst")]
+)
+def test_millions_of_short_lines_are_judged_up_to_the_line_limit(name: str, fmt: str) -> None:
+    # Every line costs the parser and the scanner the same however short it is: 5 MB of "#"
+    # lines took 13 s and 700 MB. The spec's own lines come first and are judged as ever.
+    data = (SPEC + "\n" + "#\n" * 2_600_000).encode()
+    doc = load_bytes(name, data, fmt)
+    limit = loader.max_lines(DEFAULT_MAX_BYTES)
+    assert len(doc.lines) == len(doc.kinds) == limit
+    (warning,) = [f for f in doc.findings if f.code == "too-many-lines"]
+    assert warning.line == limit + 1 and warning.path == name
+    assert f"more than {limit:,} lines" in warning.message
+    assert doc.lines[: SPEC.count("\n") + 1] == SPEC.split("\n")
+    # a spec cut at its end is still the spec (the cut lines are empty headings)
+    assert judged(doc).verdict == "spec"
+
+
+def test_the_line_limit_grows_with_max_bytes_and_spares_real_seeds() -> None:
+    assert loader.max_lines(DEFAULT_MAX_BYTES) >= loader.MIN_MAX_LINES
+    assert loader.max_lines(1_000) == loader.MIN_MAX_LINES  # a small --max-bytes cuts bytes only
+    assert loader.max_lines(100 * 1024 * 1024) == 100 * 1024 * 1024 // loader.BYTES_PER_LINE
+    lines = loader.MIN_MAX_LINES
+    exact = load_bytes("x.txt", b"a\n" * (lines - 1) + b"a", "text")  # exactly the limit
+    assert len(exact.lines) == lines and not exact.findings
+
+
+def test_a_pdf_is_cut_at_the_line_limit_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pypdf")
+    monkeypatch.setattr(loader, "max_lines", lambda max_bytes: 5)
+    doc = load_bytes("spec.pdf", make_pdf(SPEC.split("\n")[:20]), "pdf")
+    assert len(doc.lines) == len(doc.kinds) == 5
+    assert [(f.code, f.line) for f in doc.findings if f.code == "too-many-lines"] == [
+        ("too-many-lines", 6)
+    ]
 
 
 def test_one_enormous_line_is_read_up_to_the_limit(tmp_path: Path) -> None:
