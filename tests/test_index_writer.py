@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from conftest import EXAMPLES, MakeSeeds
 from seed_kickoff.errors import UsageError
 from seed_kickoff.front_matter import split_front_matter
-from seed_kickoff.index import parse_index_refs, read_index
+from seed_kickoff.index import MAX_INDEX_LINES, parse_index_refs, read_index
 from seed_kickoff.index_writer import NEW_INDEX_HEADER, NewEntry, add_entries
 from test_cli_check import invoke
 
@@ -182,3 +182,23 @@ def test_adding_entries_keeps_every_line_and_lists_every_seed(
     normal = after.replace("\r\n", "\n")
     refs = parse_index_refs(normal, split_front_matter(normal, "INDEX.md").lines)
     assert set(names) <= {unquote(ref.ref) for ref in refs}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r"])
+def test_an_index_past_the_line_limit_is_read_in_part_and_never_rewritten(
+    make_seeds: MakeSeeds, newline: str
+) -> None:
+    # markdown-it makes tokens for every line: 5 MB of "#" lines took 76 s and 3.4 GB.
+    index = "- [Spec](spec.md)\n" + "\n" * MAX_INDEX_LINES + "- [Late](late.md)\n"
+    seeds = make_seeds({"spec.md": "# Spec\n", "late.md": "# Late\n", "new.md": "# New\n"})
+    (seeds / "INDEX.md").write_bytes(index.replace("\n", newline).encode())
+    found = read_index(seeds)
+    assert [entry.path for entry in found.entries] == ["spec.md"]
+    (cut,) = [f for f in found.findings if "the rest is ignored" in f.message]
+    assert (cut.path, cut.line) == ("INDEX.md", MAX_INDEX_LINES + 1)
+    assert f"more than {MAX_INDEX_LINES:,} lines" in cut.message
+    assert found.seeds == ["spec.md", "late.md", "new.md"]  # the rest still judged, unlisted
+    # Writing would list late.md a second time: refused, the file left as it was.
+    code, _, err = invoke(["index", str(seeds), "--write"])
+    assert code == 2 and "INDEX.md" in err and "not rewritten" in err
+    assert (seeds / "INDEX.md").read_bytes() == index.replace("\n", newline).encode()

@@ -19,7 +19,13 @@ from seed_kickoff.atomic import atomic_write_text
 from seed_kickoff.check import ensure_seeds_dir
 from seed_kickoff.errors import OutputError, UsageError
 from seed_kickoff.front_matter import split_front_matter
-from seed_kickoff.index import INDEX_NAME, find_index, parse_index_refs, read_index
+from seed_kickoff.index import (
+    INDEX_NAME,
+    MAX_INDEX_LINES,
+    find_index,
+    parse_index_refs,
+    read_index,
+)
 from seed_kickoff.loader import load_seed, read_whole
 from seed_kickoff.model import Finding
 from seed_kickoff.records import dataclass
@@ -75,6 +81,12 @@ def write_index(seeds_dir: Path) -> IndexReport:
         return report
     entries = [new_entry(seeds_dir, seed) for seed in report.unlisted]
     original = _read(report.index_path) if report.exists else ""
+    if original.replace("\r\n", "\n").replace("\r", "\n").count("\n") >= MAX_INDEX_LINES:
+        # the seeds listed past the lines read would be listed a second time
+        raise UsageError(
+            f"holds more than {MAX_INDEX_LINES:,} lines, the most kickoff reads; not rewritten",
+            str(report.index_path),
+        )
     text = add_entries(original, entries, str(report.index_path))
     try:
         atomic_write_text(report.index_path, text)
