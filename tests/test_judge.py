@@ -48,6 +48,9 @@ def judged(name: str, text: str | None = None) -> SeedResult:
         ("keep-a-changelog.md", "changelog"),  # "## [3.4.0] - 2026-09-14"
         ("qa-thread.md", "how-to"),  # votes and answers as tags, code in the answers
         ("step-tutorial.md", "how-to"),  # "## Step 1: Set up the project", code blocks
+        ("how-to-title.md", "how-to"),  # "# How to put ...", "## Step 2: Get the ..."
+        ("postmortem.md", "report"),  # "09:31 ... rolled it back", root cause, p99-free
+        ("benchmark-post.md", "report"),  # "we ran", results tables, "What surprised us"
     ],
 )
 def test_non_spec_genres(name: str, genre: str) -> None:
@@ -276,3 +279,56 @@ def test_a_reports_passive_voice_and_prose_before_a_colon_are_no_narrative_or_co
     for story in ("She was tired.\n", "He had walked all night.\n", "They had no lamp.\n"):
         cues = judged("s.txt", story * 3).judgement.signals
         assert any(s.rule == "fiction.narrative" for s in cues), story
+
+
+def test_plain_words_for_users_behaviour_failures_and_acceptance_are_read() -> None:
+    result = judged("plain-spec.md")
+    cited = {(s.rule, s.line) for s in result.judgement.signals}
+    assert {
+        ("users.heading", 6),  # "## Who uses it"
+        ("behaviour.heading", 10),  # "## What happens when a bus is late"
+        ("behaviour.heading", 16),  # "## What the office should be able to do"
+        ("quality.heading", 20),  # "## What can go wrong"
+        ("acceptance.heading", 26),  # "## Done when"
+    } <= cited
+    assert result.verdict != "non-spec"
+    # an essay's "what happens when we sleep" is no behaviour section: it is not a heading
+    essay = "# Sleep\n\nWhat happens when we sleep is still argued about.\n"
+    assert not [s for s in judged("e.md", essay).judgement.signals if s.rule == "behaviour.heading"]
+
+
+def test_a_plain_text_memo_with_capital_headings_is_read_as_a_spec() -> None:
+    doc = load_bytes("memo.txt", (FIXTURES / "memo-spec.txt").read_bytes(), "text")
+    headings = [doc.lines[i] for i, kind in enumerate(doc.kinds) if kind == "heading"]
+    assert headings[1:] == [
+        "WHAT IT IS FOR",
+        "WHO USES IT",
+        "WHAT HAPPENS AT THE STATION",
+        "RECORDS",
+        "WHEN THINGS GO WRONG",
+        "EQUIPMENT",
+        "HOW WE WILL ACCEPT IT",
+    ]
+    result = judged("memo-spec.txt")
+    rules = {s.rule for s in result.judgement.signals}
+    assert {"goal.heading", "users.heading", "quality.heading", "acceptance.words"} <= rules
+    assert result.verdict == "spec"
+    # A shouted sentence is not a heading: it ends with a full stop.
+    shout = load_bytes("s.txt", b"Intro.\n\nDO NOT ENTER.\nThe door stays shut.\n", "text")
+    assert shout.kinds[2] == "text"
+
+
+def test_durations_are_no_minutes_and_table_requirement_ids_are_requirements() -> None:
+    spec = "# Bus\n\nThe text goes out within 5 minutes of the press, and 10 minutes taken.\n"
+    assert not [s for s in judged("b.md", spec).judgement.signals if s.rule == "minutes.form"]
+    minutes = "# Club\n\nMinutes of the meeting held on 3 May.\n"
+    assert [s.line for s in judged("m.md", minutes).judgement.signals if s.rule == "minutes.form"]
+    table = "# Kiosk\n\n| id | requirement |\n|---|---|\n| R1 | The kiosk must print. |\n"
+    signals = judged("k.md", table).judgement.signals
+    assert [s.line for s in signals if s.rule == "behaviour.numbered-requirement"] == [5]
+    pins = "# Board\n\n| pin | use |\n|---|---|\n| IO21 | I2C SDA |\n| IO22| I2C SCL |\n"
+    assert not [
+        s
+        for s in judged("p.md", pins).judgement.signals
+        if s.rule == "behaviour.numbered-requirement"
+    ]

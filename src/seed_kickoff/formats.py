@@ -182,10 +182,22 @@ def _parse_plain(rel: str, text: str, fmt: str) -> Document:
             kinds[i] = "code"
         elif isolated_short and (stripped.isupper() or line == stripped):
             kinds[i] = "heading"
+        elif prev_blank and _caps_heading(stripped):
+            kinds[i] = "heading"  # "RECORDS" right above its paragraph: a memo's heading
         elif prev_blank and line.startswith(("\t", "        ")):
             kinds[i] = "code"
     title = _first_line(lines, kinds)
     return Document(rel, lines, kinds, fmt, title=title)
+
+
+def _caps_heading(stripped: str) -> bool:
+    """Whether ``stripped`` (a line with text after it) is a short line in capitals."""
+    return (
+        len(stripped) <= 60
+        and stripped.isupper()
+        and not stripped.endswith((".", ",", ";", '"', "”"))
+        and len(stripped.split()) <= 8
+    )
 
 
 def _underline(line: str, stripped: str) -> bool:
