@@ -337,6 +337,30 @@ def test_a_pdf_is_cut_at_the_line_limit_too(monkeypatch: pytest.MonkeyPatch) -> 
     ]
 
 
+@pytest.mark.parametrize(
+    "data,reason",
+    [
+        (codecs.BOM_UTF8 + b"\x00" * 100, "only NUL bytes"),
+        (codecs.BOM_UTF8 + b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 40, "ELF"),
+        (codecs.BOM_UTF16_LE + "\x01\x02\x03\x04 x".encode("utf-16-le") * 500, "control"),
+        (codecs.BOM_UTF32_LE + b"\x00" * 400, "only NUL bytes"),
+    ],
+)
+def test_a_byte_order_mark_does_not_make_a_binary_file_text(data: bytes, reason: str) -> None:
+    # Before, a BOM skipped every binary check: an ELF file was judged 'non-spec, encyclopedia'.
+    result = judged(load_bytes("b.md", data, "markdown"))
+    assert result.verdict == "unreadable" and reason in " ".join(result.judgement.reasons)
+
+
+@pytest.mark.parametrize("bom,encoding", [(codecs.BOM_UTF8, "utf-8"), (b"", "utf-16-le")])
+def test_nuls_are_removed_after_a_byte_order_mark_too(bom: bytes, encoding: str) -> None:
+    data = bom + SPEC.replace("\n\n", "\n\x00\x00\n").encode(encoding)
+    doc = load_bytes("spec.md", data, "markdown")
+    assert "\x00" not in doc.text and doc.text == SPEC
+    (warning,) = [f for f in doc.findings if "NUL" in f.message]
+    assert warning.line == SPEC[: SPEC.index("\n\n")].count("\n") + 2
+
+
 def test_one_enormous_line_is_read_up_to_the_limit(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()

@@ -55,6 +55,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 # Control bytes that text never holds (tab, newlines, form feed and ESC of coloured logs do).
 _CONTROL = bytes([*range(0x01, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
+_CONTROL_CHARS = dict.fromkeys(_CONTROL)  # str.translate: delete them
 _TEXT_BYTES = bytes(b for b in range(256) if b != 0 and b not in _CONTROL)
 _MAX_CONTROL_SHARE = 0.05
 
@@ -91,10 +92,15 @@ def decode_bytes(data: bytes, truncated: bool = False) -> Decoded:
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _lossy(data[len(bom) :], encoding, truncated, [])
+            body = data[len(bom) :]
+            reason = binary_reason(body) if encoding == "utf-8" else None
+            if reason is not None:
+                return Decoded(binary_reason=reason)
+            return _screen(_lossy(body, encoding, truncated, []))
     wide = _bomless_wide(data)
     if wide is not None:
-        return _lossy(data, wide, truncated, [(None, f"no byte-order mark; read as {wide}")])
+        warning = (None, f"no byte-order mark; read as {wide}")
+        return _screen(_lossy(data, wide, truncated, [warning]))
     reason = binary_reason(data)
     if reason is not None:
         return Decoded(binary_reason=reason)
@@ -131,6 +137,25 @@ def binary_reason(data: bytes) -> str | None:
             return "only NUL bytes; no text"
         return "binary file (mostly NUL bytes); not text"
     return None
+
+
+def _screen(decoded: Decoded) -> Decoded:
+    """The checks of NUL and control bytes, on text decoded after a byte-order mark or as UTF-16
+    or UTF-32 (where they are code units, not bytes): a byte-order mark does not make a binary
+    file text, nor keep the NULs in a text."""
+    text = decoded.text
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        text = text.replace("\x00", "")
+        if not text.strip():
+            return Decoded(binary_reason="only NUL bytes; no text")
+        decoded.text = text
+        decoded.warnings.append((line, "NUL bytes removed (first on this line)"))
+    sample = text[:_SNIFF]
+    controls = len(sample) - len(sample.translate(_CONTROL_CHARS))
+    if controls > max(2, _MAX_CONTROL_SHARE * len(sample)):
+        return Decoded(binary_reason="binary file (control characters); not text")
+    return decoded
 
 
 def _magic(data: bytes) -> str | None:
