@@ -1030,6 +1030,20 @@ def test_control_characters_in_a_seed_never_reach_a_report_as_they_are(
     assert "Spec \\x1b]0;pwned\\x07 \\u202etitle" in out  # escaped, so still legible
 
 
+def test_a_lone_surrogate_from_yaml_is_printed_escaped(make_seeds: MakeSeeds) -> None:
+    # YAML's "\ud800" is a str no UTF-8 can hold: printing it was an internal error (exit 3),
+    # after half the report had gone out; `index --write` wrote INDEX.md, then failed the same way.
+    seeds = make_seeds({"a.md": '---\ntitle: "T \\ud800"\n---\n# A\n\nThe app must log.\n'})
+    for fmt in ("text", "json", "markdown", "html"):
+        code, out, err = invoke(["check", str(seeds), "--format", fmt])
+        assert code == 1, err
+        assert "T \\ud800" in out, fmt
+    code, out, err = invoke(["explain", str(seeds / "a.md")])
+    assert code == 0 and "T \\ud800" in out, err
+    code, out, err = invoke(["index", str(seeds), "--write"])
+    assert code == 0 and "T \\ud800" in out, err
+
+
 def test_read_seed_refuses_the_dir_and_its_parent(make_seeds: MakeSeeds) -> None:
     # The index never hands these over; read_seed refuses them anyway, as any caller may.
     from seed_kickoff.loader import read_seed

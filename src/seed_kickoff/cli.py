@@ -424,7 +424,8 @@ def _utf8_streams() -> None:
     """Reports hold whatever characters the seeds quote. Piped or redirected, they are UTF-8, as
     ``-o`` writes them; in a terminal whose encoding lacks a character, it shows escaped
     (``\\u2615``). Either way no report stops half-way for one character (a Windows shell
-    redirecting in cp1252, a latin-1 locale)."""
+    redirecting in cp1252, a latin-1 locale), nor for a lone surrogate, which YAML's ``"\\ud800"``
+    puts in a title or a message and no UTF-8 can hold (it shows escaped, as ``-o`` writes it)."""
     import codecs
     import io
 
@@ -433,6 +434,8 @@ def _utf8_streams() -> None:
             continue
         try:
             if codecs.lookup(stream.encoding).name == "utf-8":
+                if stream.errors in ("strict", "surrogateescape"):
+                    stream.reconfigure(errors="backslashreplace")
                 continue
             if stream.isatty():
                 stream.reconfigure(errors="backslashreplace")
