@@ -378,6 +378,20 @@ def test_rich_report_draws_a_coverage_bar_per_seed() -> None:
     assert "██▓▓████████▓▓██▓▓██" in out  # two cells per dimension, spec seed
 
 
+@pytest.mark.parametrize("columns", ["0", "abc"])
+def test_a_terminal_of_any_width_gets_the_whole_report(
+    columns: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # COLUMNS=0 made rich's console 0 wide, and it printed nothing: no table, no gate line.
+    monkeypatch.setenv("COLUMNS", columns)
+    console = cli_module._console()
+    assert console.width >= 1
+    console.file = io.StringIO()
+    render_rich(run(EXAMPLES), console)
+    out = console.file.getvalue()
+    assert "gate passed" in out and "harbour" in out
+
+
 class _Tty(io.StringIO):
     def isatty(self) -> bool:
         return True

@@ -32,7 +32,10 @@ def _stdout_is_terminal() -> bool:
 def _console(stderr: bool = False) -> Any:
     from rich.console import Console  # rich costs start-up time: load it only to draw
 
-    return Console(stderr=stderr, highlight=False, no_color="NO_COLOR" in os.environ or None)
+    console = Console(stderr=stderr, highlight=False, no_color="NO_COLOR" in os.environ or None)
+    if console.width < 1:  # COLUMNS=0: rich would print nothing at all, not even the gate line
+        console.width = 80
+    return console
 
 
 def write_output(text: str, output: Path | None) -> None:
