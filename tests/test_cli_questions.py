@@ -132,3 +132,21 @@ def test_real_spec_with_the_proxy_sentence(tmp_path: Path) -> None:
     code, out, _ = invoke(["questions", str(seeds), "--all"])
     assert code == 0
     assert f"line {line} says 'fast': what latency or throughput" in out
+
+
+def test_seeds_whose_names_make_the_same_key_keep_their_own_sections(
+    make_seeds: MakeSeeds, tmp_path: Path
+) -> None:
+    # "my brief.md" and "my_brief.md" both became the key my_brief.md: the two sections shared
+    # question ids, and a rerun gave the first one the second's heading and lost its end line.
+    brief = (EXAMPLES / "tide-app-brief.md").read_text(encoding="utf-8")
+    seeds = make_seeds({"my brief.md": brief, "my_brief.md": brief.replace("fast", "quick")})
+    out = tmp_path / "Q.md"
+    code, _, err = invoke(["questions", str(seeds), "-o", str(out), "--all"])
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8")
+    ids = [m.group("id") for m in ITEM.finditer(text)]
+    assert len(ids) == len(set(ids))
+    assert "## my brief.md: partial" in text and "## my_brief.md: partial" in text
+    assert "<!-- q-section:my_brief.md~2 -->" in text
+    check_edits_survive(seeds, out)

@@ -108,8 +108,16 @@ def build_questions(
     sections: list[QuestionSection] = []
     if not any(seed.verdict == "spec" for seed in result.seeds):
         sections.append(_blocking(templates))
+    used: set[str] = set()
     for seed in result.seeds:
-        sections.append(_seed_section(seed, rules, templates))
+        # seed_key is not one-to-one ("my brief.md" and "my_brief.md"): a second seed with a key
+        # taken gets "~2", "~3" ..., or both would share ids and one section's heading and end.
+        anchor, n = seed_key(seed.path), 1
+        while anchor in used:
+            n += 1
+            anchor = f"{seed_key(seed.path)}~{n}"
+        used.add(anchor)
+        sections.append(_seed_section(seed, rules, templates, anchor))
     for section in sections:
         section.shown = len(section.questions) if show_all else min(TOP, len(section.questions))
     return sections
@@ -138,12 +146,12 @@ def _blocking(templates: Templates) -> QuestionSection:
 
 
 def _seed_section(
-    seed: SeedResult, rules: dict[str, Rule], templates: Templates
+    seed: SeedResult, rules: dict[str, Rule], templates: Templates, anchor: str
 ) -> QuestionSection:
     judgement = seed.judgement
     label = _genre_label(judgement.genre)
     title = f"{seed.path}: {seed.verdict}, {label}"
-    section = QuestionSection(seed.path, title)
+    section = QuestionSection(seed.path, title, anchor=anchor)
     key = section.anchor
     if seed.verdict in ("unreadable", "unsupported"):
         reason = judgement.reasons[0] if judgement.reasons else seed.verdict
